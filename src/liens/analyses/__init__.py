@@ -1,0 +1,14 @@
+"""Analyses: pure functions over tables, run in this order by `liens analyze`.
+
+Each step reads the inputs and what earlier steps added (e.g. `is_authentic` before the community
+metrics use it) and returns result tables; see `base.py` for the contract.
+"""
+
+from .base import Context, Output, Step
+from .core import core
+
+STEPS: list[Step] = [
+    Step("core", core),
+]
+
+__all__ = ["STEPS", "Context", "Output", "Step"]

@@ -1,0 +1,87 @@
+"""What an analysis is: a pure function from input tables (and earlier results) to result tables.
+
+An analysis never parses a file and never prints. It receives a `Context` and returns an `Output`:
+new result tables, columns to add to the per-account and per-interaction results (keyed by id),
+and headline figures for `summary.json`. Tables are Ibis expressions (portable across engines) or,
+where a step needs a library such as igraph or scikit-learn, Arrow tables computed from the reduced
+data the engine handed over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol, Union
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+from ibis.backends import BaseBackend
+
+from ..config import Config
+from ..schema import TABLES
+
+TableLike = Union[ir.Table, pa.Table]
+
+
+@dataclass
+class Context:
+    backend: BaseBackend
+    config: Config
+    # Canonical input tables present in the store (optional tables may be missing).
+    inputs: dict[str, ir.Table]
+    brand_ids: list[str]
+    # Per-account and per-interaction results so far (base columns plus what earlier analyses added).
+    accounts: ir.Table
+    interactions: ir.Table
+    # Named result tables written by earlier analyses.
+    results: dict[str, ir.Table] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    progress: Callable[[str], None] = lambda _msg: None
+
+    def table(self, name: str) -> ir.Table | None:
+        return self.inputs.get(name)
+
+    def require(self, name: str) -> ir.Table:
+        from ..errors import AnalysisError
+
+        table = self.inputs.get(name)
+        if table is None:
+            raise AnalysisError(f"this analysis needs the '{name}' table, which the dataset does not have")
+        return table
+
+    def empty(self, name: str) -> ir.Table:
+        """An empty table with the canonical columns, for optional tables a dataset lacks."""
+        from ..schema import DUCKDB_TYPES
+
+        spec = TABLES[name]
+        schema = ibis.schema({c.name: _IBIS_TYPES[c.type] for c in spec.columns})
+        return ibis.memtable(pa.Table.from_pylist([], schema=schema.to_pyarrow()))
+
+
+_IBIS_TYPES = {
+    "string": "string", "timestamp": "timestamp", "date": "date",
+    "integer": "int64", "float": "float64", "boolean": "boolean",
+}
+
+
+@dataclass
+class Output:
+    tables: dict[str, TableLike] = field(default_factory=dict)
+    account_columns: TableLike | None = None  # must hold `account_id`, one row per account at most
+    interaction_columns: TableLike | None = None  # must hold `interaction_id`
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+class Analysis(Protocol):
+    name: str
+
+    def __call__(self, ctx: Context) -> Output: ...
+
+
+@dataclass(frozen=True)
+class Step:
+    """A registered analysis: its name (used in messages and table names) and its function."""
+
+    name: str
+    run: Callable[[Context], Output]
+    needs: tuple[str, ...] = ()  # optional input tables without which the step is skipped

@@ -1,0 +1,1 @@
+"""Presentation: the CLI, the report and the web dashboard. They only show results."""

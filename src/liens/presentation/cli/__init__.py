@@ -1,0 +1,35 @@
+"""The `liens` command: a thin layer over `liens.api`.
+
+Feature modules add their commands to `app` when imported; list them in FEATURE_MODULES.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from rich.console import Console
+
+from ...errors import LiensError
+from .common import app, err_console
+
+FEATURE_MODULES = [
+    "liens.presentation.cli.core",
+]
+
+for _module in FEATURE_MODULES:
+    importlib.import_module(_module)
+
+
+def main() -> None:
+    try:
+        app()
+    except LiensError as error:
+        err_console.print(f"[bold red]Error:[/] {error}", highlight=False, markup=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err_console.print("Interrupted.")
+        sys.exit(130)
+
+
+__all__ = ["app", "main", "Console"]

@@ -1,0 +1,61 @@
+"""What every command shares: the app, the --store and --lang options, consoles and progress."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Callable, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ...store import DEFAULT_STORE
+from ..i18n import register, set_language
+
+app = typer.Typer(
+    name="liens",
+    help="Liens: what is real in a brand's social presence / ce qui est réel dans la présence sociale d'une marque.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+StoreOption = Annotated[
+    Path, typer.Option("--store", help="Store file (DuckDB) / fichier de stockage.", show_default=True)
+]
+LangOption = Annotated[
+    Optional[str], typer.Option("--lang", help="Language of the output: fr or en (default: from the locale).")
+]
+DEFAULT_STORE_PATH = Path(DEFAULT_STORE)
+
+
+def use_language(lang: str | None) -> str:
+    return set_language(lang)
+
+
+def safe(text: object) -> str:
+    """User text (names, comments) printed through rich must not be read as markup."""
+    return escape(str(text))
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[str], None]]:
+    """A spinner with elapsed time; the callback updates the current step's name."""
+    with Progress(
+        SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
+        TimeElapsedColumn(), console=err_console, transient=True,
+    ) as progress:
+        task = progress.add_task(description, total=None)
+        yield lambda step: progress.update(task, description=f"{description}: {step}")
+
+
+register({
+    "store_missing": {
+        "en": "No store at {path}: run `liens load DATASET --store {path}` first.",
+        "fr": "Aucun stockage à {path} : lancez d'abord `liens load DATASET --store {path}`.",
+    },
+})

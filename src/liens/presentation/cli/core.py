@@ -1,0 +1,179 @@
+"""The spine commands: load, analyze, generate, demo, config, tables."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.table import Table
+
+from ... import api
+from ...config import describe, load_config
+from ...store import Store
+from ..i18n import format_number, format_percent, register, t
+from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, progress_bar, safe, use_language
+
+register({
+    "loaded": {"en": "Loaded {source} into {store} in {seconds:.1f} s", "fr": "{source} chargé dans {store} en {seconds:.1f} s"},
+    "table": {"en": "Table", "fr": "Table"},
+    "rows_read": {"en": "Rows read", "fr": "Lignes lues"},
+    "rows_new": {"en": "New rows", "fr": "Nouvelles lignes"},
+    "results_in": {"en": "Results written to {path}", "fr": "Résultats écrits dans {path}"},
+    "world_in": {"en": "World written to {path} ({interactions} interactions, {accounts} accounts)",
+                 "fr": "Monde écrit dans {path} ({interactions} interactions, {accounts} comptes)"},
+    "summary_title": {"en": "Summary", "fr": "Résumé"},
+    "figure": {"en": "Figure", "fr": "Indicateur"},
+    "value": {"en": "Value", "fr": "Valeur"},
+    "s_accounts": {"en": "Accounts", "fr": "Comptes"},
+    "s_posts": {"en": "Posts", "fr": "Publications"},
+    "s_interactions": {"en": "Interactions", "fr": "Interactions"},
+    "s_followers": {"en": "Followers (vanity)", "fr": "Abonnés (vitrine)"},
+    "s_vanity_rate": {"en": "Engagement rate (vanity)", "fr": "Taux d'engagement (vitrine)"},
+    "demo_done": {"en": "Demo finished in {seconds:.0f} s.", "fr": "Démo terminée en {seconds:.0f} s."},
+    "store_is": {"en": "Store: {path}", "fr": "Stockage : {path}"},
+    "setting": {"en": "Setting", "fr": "Réglage"},
+    "meaning": {"en": "Meaning", "fr": "Signification"},
+})
+
+
+@app.command()
+def load(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder (CSV/JSONL/Parquet), DuckDB file or platform export.")],
+    store: StoreOption = DEFAULT_STORE_PATH,
+    format: Annotated[str, typer.Option("--format", help="auto, dataset, or a platform export format.")] = "auto",
+    mapping: Annotated[Optional[Path], typer.Option("--map", help="Mapping TOML for --format csv-map.")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Load a dataset into the store: all or nothing, idempotent, incremental."""
+    use_language(lang)
+    with Store(store) as opened, progress_bar("load") as say:
+        report = api.load(dataset, opened, fmt=format, mapping=mapping, progress=say)
+    console.print(t("loaded", source=safe(dataset), store=safe(store), seconds=report.seconds))
+    table = Table(t("table"), t("rows_read"), t("rows_new"))
+    for name, rows in report.rows_in.items():
+        table.add_row(name, format_number(rows), format_number(report.rows_new.get(name, 0)))
+    console.print(table)
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    table = Table(t("figure"), t("value"), title=t("summary_title"))
+    rows = [
+        ("s_accounts", format_number(summary.get("accounts"))),
+        ("s_posts", format_number(summary.get("posts"))),
+        ("s_interactions", format_number(summary.get("interactions"))),
+        ("s_followers", format_number(summary.get("followers"))),
+        ("s_vanity_rate", format_percent(summary.get("vanity_engagement_rate"), decimals=2)),
+    ]
+    for key, value in rows:
+        table.add_row(t(key), value)
+    console.print(table)
+
+
+@app.command()
+def analyze(
+    source: Annotated[Optional[Path], typer.Argument(help="A dataset to load first, or a store file.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Results folder (CSV, Parquet, summary.json).")] = Path("liens-results"),
+    store: StoreOption = DEFAULT_STORE_PATH,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb (default) or spark.")] = "duckdb",
+    lang: LangOption = None,
+) -> None:
+    """Run every analysis and write the results folder."""
+    use_language(lang)
+    settings = load_config(config)
+    target_store = store
+    if source is not None and api.is_store_file(source):
+        target_store, source = source, None
+    with Store(target_store) as opened, progress_bar("analyze") as say:
+        if source is not None:
+            api.load(source, opened, progress=say)
+        results = api.analyze(opened, out=out, config=settings, engine=engine, progress=say)
+    print_summary(results.summary)
+    console.print(t("results_in", path=safe(out)))
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Argument(help="Folder to write the world into.")],
+    accounts: Annotated[int, typer.Option("--accounts", min=50, help="Number of accounts.")] = 5000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same world).")] = 0,
+    interactions: Annotated[Optional[int], typer.Option("--interactions", help="Target number of interactions.")] = None,
+    file_format: Annotated[str, typer.Option("--file-format", help="csv, parquet or jsonl.")] = "csv",
+    no_pods: Annotated[bool, typer.Option("--no-pods", help="Plant no engagement pod.")] = False,
+    lang: LangOption = None,
+) -> None:
+    """Write a planted-truth world: a dataset plus truth/ files naming what was planted."""
+    use_language(lang)
+    with progress_bar("generate"):
+        summary = api.generate(out, accounts=accounts, seed=seed, interactions=interactions,
+                               file_format=file_format, pods=not no_pods)
+    console.print(t("world_in", path=safe(out), interactions=format_number(summary.get("interactions")),
+                    accounts=format_number(summary.get("accounts"))))
+
+
+@app.command()
+def demo(
+    out: Annotated[Optional[Path], typer.Option("--out", help="Where to write results (default: a temporary folder).")] = None,
+    accounts: Annotated[int, typer.Option("--accounts", help="Size of the generated world.")] = 4000,
+    seed: Annotated[int, typer.Option("--seed")] = 7,
+    lang: LangOption = None,
+) -> None:
+    """Generate a world, load it, analyse it and write the results (and the report)."""
+    chosen = use_language(lang)
+    started = time.perf_counter()
+    folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="liens-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    world, results_dir, store_path = folder / "world", folder / "results", folder / "demo.duckdb"
+    if store_path.exists():
+        store_path.unlink()
+    with progress_bar("demo") as say:
+        say("generate")
+        api.generate(world, accounts=accounts, seed=seed)
+        with Store(store_path) as opened:
+            api.load(world, opened, progress=say)
+            results = api.analyze(opened, out=results_dir, config=load_config(), progress=say)
+            summary = results.summary
+            report_path = _write_report_if_available(opened, folder, chosen)
+    print_summary(summary)
+    console.print(t("results_in", path=safe(results_dir)))
+    console.print(t("store_is", path=safe(store_path)))
+    if report_path is not None:
+        console.print(f"Report / Rapport: {safe(report_path)}")
+    console.print(t("demo_done", seconds=time.perf_counter() - started))
+
+
+def _write_report_if_available(store: Store, folder: Path, lang: str) -> Path | None:
+    try:
+        from ..report import build_report
+    except ImportError:
+        return None
+    return build_report(store, folder / "report.html", lang=lang)
+
+
+@app.command("config")
+def show_config(
+    config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Show every setting, its value and what it means."""
+    use_language(lang)
+    table = Table(t("setting"), t("value"), t("meaning"))
+    for name, value, meaning in describe(load_config(config)):
+        table.add_row(name, safe(json.dumps(value, ensure_ascii=False)), safe(meaning))
+    console.print(table)
+
+
+@app.command()
+def tables(store: StoreOption = DEFAULT_STORE_PATH, lang: LangOption = None) -> None:
+    """List the tables in the store with their row counts."""
+    use_language(lang)
+    with Store(store, read_only=True) as opened:
+        table = Table(t("table"), t("rows_read"))
+        for name in opened.tables():
+            if not name.startswith("_"):
+                table.add_row(name, format_number(opened.count(name)))
+    console.print(table)

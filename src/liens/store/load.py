@@ -1,0 +1,400 @@
+"""Validate a dataset and load it into the store, all or nothing.
+
+Every source (a dataset folder, a DuckDB file, a platform export read into Arrow) becomes a set of
+SQL relations that DuckDB scans; validation is one aggregate pass per table, and the row of the
+first offending value is only looked up when something is wrong. No Python loop touches rows.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+import duckdb
+import pyarrow as pa
+
+from ..errors import DatasetError
+from ..readers.dataset import FileSource, find_tables
+from ..schema import BOOLEAN, DUCKDB_TYPES, EXPECTED, FLOAT, INTEGER, MANDATORY_TABLES, STRING, TABLES, TIMESTAMP, DATE, TableSpec
+from .store import Store, quote_identifier as q
+
+_TRUE = ("true", "t", "1", "yes", "y", "oui", "vrai")
+_FALSE = ("false", "f", "0", "no", "n", "non", "faux")
+
+
+@dataclass
+class Relation:
+    """One table of the incoming dataset, as something DuckDB can scan."""
+
+    table: str
+    label: str  # what the user calls it: the file path
+    sql: str  # a FROM-clause expression
+    csv: bool = False  # rows are lines after a header
+
+
+@dataclass
+class LoadReport:
+    source: str
+    rows_in: dict[str, int] = field(default_factory=dict)
+    rows_new: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def interactions_per_second(self) -> float:
+        return self.rows_in.get("interactions", 0) / self.seconds if self.seconds else 0.0
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _file_relation(source: FileSource) -> Relation:
+    paths = "[" + ", ".join(_literal(str(p)) for p in source.paths) + "]"
+    if source.format == "csv":
+        sql = (
+            f"read_csv({paths}, header = true, all_varchar = true, delim = {_literal(source.delimiter)}, "
+            "quote = '\"', escape = '\"', strict_mode = true, union_by_name = true)"
+        )
+        return Relation(source.table, source.label, sql, csv=True)
+    if source.format == "jsonl":
+        return Relation(
+            source.table, source.label,
+            f"read_json({paths}, format = 'newline_delimited', union_by_name = true, sample_size = -1)",
+        )
+    return Relation(source.table, source.label, f"read_parquet({paths}, union_by_name = true)")
+
+
+def _convert(column: str, type_: str) -> str:
+    """SQL turning a raw value of any source type into the canonical type, NULL when it cannot."""
+    raw = f"NULLIF(trim(CAST({q(column)} AS VARCHAR)), '')"
+    if type_ == STRING:
+        return raw
+    if type_ == TIMESTAMP:
+        return f"CAST(TRY_CAST({raw} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    if type_ == DATE:
+        return f"TRY_CAST({raw} AS DATE)"
+    if type_ == INTEGER:
+        return f"TRY_CAST(TRY_CAST({raw} AS DOUBLE) AS BIGINT)"
+    if type_ == FLOAT:
+        return f"TRY_CAST({raw} AS DOUBLE)"
+    if type_ == BOOLEAN:
+        low = f"lower({raw})"
+        return (
+            f"CASE WHEN {low} IN ({', '.join(map(_literal, _TRUE))}) THEN true "
+            f"WHEN {low} IN ({', '.join(map(_literal, _FALSE))}) THEN false END"
+        )
+    raise ValueError(type_)
+
+
+def _integral_check(column: str) -> str:
+    raw = f"NULLIF(trim(CAST({q(column)} AS VARCHAR)), '')"
+    return f"TRY_CAST({raw} AS DOUBLE) <> floor(TRY_CAST({raw} AS DOUBLE))"
+
+
+@dataclass
+class _Check:
+    column: str
+    condition: str  # true on a bad row
+    message: str
+    expected: str
+
+
+def _checks(spec: TableSpec, present: list[str]) -> list[_Check]:
+    checks: list[_Check] = []
+    for col in spec.columns:
+        if col.name not in present:
+            continue
+        raw = f"NULLIF(trim(CAST({q(col.name)} AS VARCHAR)), '')"
+        if col.required:
+            checks.append(_Check(col.name, f"{raw} IS NULL", "the value is missing", EXPECTED[col.type]))
+        if col.type != STRING:
+            checks.append(
+                _Check(col.name, f"{raw} IS NOT NULL AND {_convert(col.name, col.type)} IS NULL",
+                       "the value cannot be read", EXPECTED[col.type])
+            )
+        if col.type == INTEGER:
+            checks.append(_Check(col.name, _integral_check(col.name), "the value is not a whole number", EXPECTED[INTEGER]))
+        if col.allowed:
+            allowed = ", ".join(map(_literal, col.allowed))
+            checks.append(
+                _Check(col.name, f"{raw} IS NOT NULL AND lower({raw}) NOT IN ({allowed})",
+                       f"unknown {col.name}", "one of " + ", ".join(col.allowed))
+            )
+    return checks
+
+
+class _Loader:
+    def __init__(self, store: Store, progress: Callable[[str], None] | None) -> None:
+        self.store = store
+        self.con = store.con
+        self.progress = progress or (lambda _msg: None)
+
+    def _run(self, sql: str, relation: Relation) -> list[tuple]:
+        try:
+            return self.con.execute(sql).fetchall()
+        except duckdb.Error as error:
+            raise _scan_error(error, relation) from None
+
+    def columns_of(self, relation: Relation) -> list[str]:
+        rows = self._run(f"DESCRIBE SELECT * FROM {relation.sql}", relation)
+        return [r[0] for r in rows]
+
+    def validate(self, relation: Relation) -> tuple[list[str], int, bool]:
+        """Return the present columns, the row count and whether exact duplicate rows exist."""
+        spec = TABLES[relation.table]
+        present = self.columns_of(relation)
+        missing = [c for c in spec.required if c not in present]
+        if missing:
+            raise DatasetError(
+                f"required column '{missing[0]}' is missing (the file has: {', '.join(present) or 'no columns'})",
+                file=relation.label, column=missing[0], expected=f"a column named '{missing[0]}'",
+            )
+        checks = _checks(spec, present)
+        key = ", ".join(_convert(k, spec.column(k).type) for k in spec.key if k in present)  # type: ignore[union-attr]
+        selects = ["count(*)", f"count(DISTINCT ({key}))" if key else "count(*)"]
+        selects += [f"count(*) FILTER (WHERE {c.condition})" for c in checks]
+        counts = self._run(f"SELECT {', '.join(selects)} FROM {relation.sql}", relation)[0]
+        total, distinct_keys, bad = counts[0], counts[1], counts[2:]
+        for check, n_bad in zip(checks, bad):
+            if n_bad:
+                row, value = self._first_row(relation, check.condition, check.column)
+                shown = "" if value is None else f" ({_show(value)})"
+                raise DatasetError(check.message + shown, file=relation.label, row=row, column=check.column, expected=check.expected)
+        has_duplicates = bool(key) and distinct_keys < total
+        if has_duplicates:
+            self._reject_conflicting_duplicates(relation, spec, present)
+        return present, total, has_duplicates
+
+    def _numbered(self, relation: Relation) -> str:
+        # Called only on the error path; a single thread keeps rows in file order.
+        self.con.execute("SET threads = 1")
+        return f"(SELECT row_number() OVER () AS __row, * FROM {relation.sql})"
+
+    def _first_row(self, relation: Relation, condition: str, column: str) -> tuple[int, object]:
+        try:
+            found = self._run(
+                f"SELECT __row, {q(column)} FROM {self._numbered(relation)} WHERE {condition} ORDER BY __row LIMIT 1",
+                relation,
+            )
+        finally:
+            self.con.execute("RESET threads")
+        return (int(found[0][0]), found[0][1]) if found else (0, None)
+
+    def _reject_conflicting_duplicates(self, relation: Relation, spec: TableSpec, present: list[str]) -> None:
+        key_cols = [k for k in spec.key if k in present]
+        key = ", ".join(_convert(k, spec.column(k).type) for k in key_cols)  # type: ignore[union-attr]
+        everything = ", ".join(q(c) for c in present)
+        conflict = self._run(
+            f"SELECT k FROM (SELECT ({key}) AS k, hash({everything}) AS h FROM {relation.sql}) "
+            "GROUP BY k HAVING count(DISTINCT h) > 1 LIMIT 1",
+            relation,
+        )
+        if not conflict:
+            return
+        try:
+            rows = self._run(
+                f"SELECT __row FROM {self._numbered(relation)} WHERE ({key}) = (SELECT k FROM (SELECT ({key}) AS k "
+                f"FROM {relation.sql}) WHERE k IS NOT DISTINCT FROM {_struct_literal(conflict[0][0])} LIMIT 1) "
+                "ORDER BY __row LIMIT 2",
+                relation,
+            )
+        finally:
+            self.con.execute("RESET threads")
+        rows_text = " and ".join(str(r[0]) for r in rows)
+        raise DatasetError(
+            f"{'/'.join(key_cols)} {_show(conflict[0][0])} appears on rows {rows_text} with different content",
+            file=relation.label, row=rows[-1][0] if rows else None, column=key_cols[0],
+            expected=f"each {'/'.join(key_cols)} once, or repeated with identical content",
+        )
+
+    def insert(self, relation: Relation, present: list[str], has_duplicates: bool) -> int:
+        """Upsert the relation's rows into the store table; return how many keys are new."""
+        spec = TABLES[relation.table]
+        self.store.ensure_table(relation.table)
+        existing = self.store.columns(relation.table)
+        for extra in present:
+            if extra not in existing and spec.column(extra) is None:
+                self.con.execute(f"ALTER TABLE {q(relation.table)} ADD COLUMN {q(extra)} VARCHAR")
+        exprs = []
+        for name in present:
+            col = spec.column(name)
+            exprs.append(f"{_convert(name, col.type if col else STRING)} AS {q(name)}")
+        for col in spec.columns:
+            if col.allowed and col.name in present:
+                i = present.index(col.name)
+                exprs[i] = f"lower({_convert(col.name, STRING)}) AS {q(col.name)}"
+        select = f"SELECT {', '.join(exprs)} FROM {relation.sql}"
+        if has_duplicates:
+            select = f"SELECT DISTINCT * FROM ({select})"
+        key_cols = [k for k in spec.key if k in present]
+        before = self.store.count(relation.table)
+        if before == 0:
+            self._run(f"INSERT INTO {q(relation.table)} BY NAME {select}", relation)
+            return self.store.count(relation.table)
+        staging = f"_incoming_{relation.table}"
+        self._run(f"CREATE OR REPLACE TEMP TABLE {q(staging)} AS {select}", relation)
+        match = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM s.{q(k)}" for k in key_cols)
+        self.con.execute(f"DELETE FROM {q(relation.table)} t WHERE EXISTS (SELECT 1 FROM {q(staging)} s WHERE {match})")
+        self.con.execute(f"INSERT INTO {q(relation.table)} BY NAME SELECT * FROM {q(staging)}")
+        self.con.execute(f"DROP TABLE {q(staging)}")
+        return self.store.count(relation.table) - before
+
+
+def _struct_literal(value: object) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_literal(k)}: {_struct_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return _literal(str(value))
+
+
+def _show(value: object) -> str:
+    text = str(value)
+    return repr(text[:60] + ("…" if len(text) > 60 else ""))
+
+
+def _scan_error(error: duckdb.Error, relation: Relation) -> DatasetError:
+    """Turn a DuckDB scan failure into a message naming the file, and the row where we can."""
+    text = str(error)
+    first = text.splitlines()[0] if text else type(error).__name__
+    for prefix in ("Invalid Input Error: ", "Conversion Error: ", "IO Error: ", "Binder Error: "):
+        first = first.replace(prefix, "")
+    if "Invalid unicode" in text or "not utf-8" in text.lower():
+        row = _first_invalid_utf8_line(relation)
+        return DatasetError(
+            "the text is not valid UTF-8 (broken encoding)", file=relation.label,
+            row=None if row is None else row - (1 if relation.csv else 0), expected="a UTF-8 encoded file",
+        )
+    import re
+
+    line = re.search(r"[Ll]ine:? (\d+)", text)
+    row = int(line.group(1)) - (1 if relation.csv else 0) if line else None
+    if "Expected Number of Columns" in text or "columns" in first.lower() and relation.csv:
+        return DatasetError("the row does not have as many fields as the header", file=relation.label, row=row,
+                            expected="one value per header column, text with commas quoted")
+    if "Malformed JSON" in text:
+        return DatasetError("malformed JSON", file=relation.label, row=row, expected="one JSON object per line")
+    return DatasetError(f"cannot be read: {first}", file=relation.label, row=row)
+
+
+def _first_invalid_utf8_line(relation: Relation) -> int | None:
+    """Line number of the first invalid UTF-8 byte, scanning the raw file in blocks."""
+    import codecs
+
+    path = relation.label if Path(relation.label).is_file() else None
+    if path is None:
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                return line + block[: error.start].count(b"\n")
+            line += block.count(b"\n")
+    return None
+
+
+def relations_for(path: Path, store: Store) -> list[Relation]:
+    """Describe each table of the dataset at `path` (a folder or a DuckDB file) as a relation."""
+    if path.is_file() and path.suffix.lower() in (".duckdb", ".db"):
+        alias = "_incoming_db"
+        try:
+            store.con.execute(f"ATTACH {_literal(str(path))} AS {alias} (READ_ONLY)")
+        except duckdb.Error as error:
+            raise DatasetError(f"cannot open as a DuckDB dataset: {str(error).splitlines()[0]}", file=str(path)) from None
+        names = {r[0] for r in store.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = ?", [alias]).fetchall()}
+        return [Relation(t, f"{path}:{t}", f"{alias}.main.{q(t)}") for t in TABLES if t in names]
+    return [_file_relation(source) for source in find_tables(path).values()]
+
+
+def relations_for_arrow(dataset: Mapping[str, pa.Table], label: str, con: duckdb.DuckDBPyConnection) -> list[Relation]:
+    relations = []
+    for table, data in dataset.items():
+        if table not in TABLES:
+            raise DatasetError(f"unknown table '{table}'", file=label, expected="one of " + ", ".join(TABLES))
+        view = f"_arrow_{table}"
+        con.register(view, data)
+        relations.append(Relation(table, f"{label} ({table})", q(view)))
+    return relations
+
+
+def load_relations(store: Store, relations: list[Relation], source: str,
+                   progress: Callable[[str], None] | None = None) -> LoadReport:
+    """Validate every table, then upsert them all in one transaction."""
+    started = time.perf_counter()
+    names = {r.table for r in relations}
+    for table in MANDATORY_TABLES:
+        if table not in names:
+            raise DatasetError(
+                f"the mandatory table '{table}' is missing", file=source,
+                expected=f"a file {table}.csv, {table}.jsonl or {table}.parquet",
+            )
+    loader = _Loader(store, progress)
+    report = LoadReport(source)
+    validated = []
+    for relation in sorted(relations, key=lambda r: list(TABLES).index(r.table)):
+        loader.progress(f"checking {relation.table}")
+        present, total, dupes = loader.validate(relation)
+        report.rows_in[relation.table] = total
+        validated.append((relation, present, dupes))
+    with store.transaction() as con:
+        load_id = int(con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM _liens_loads").fetchone()[0])  # type: ignore[index]
+        for relation, present, dupes in validated:
+            loader.progress(f"loading {relation.table}")
+            new = loader.insert(relation, present, dupes)
+            report.rows_new[relation.table] = new
+            con.execute(
+                "INSERT INTO _liens_loads VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?)",
+                [load_id, source, relation.table, report.rows_in[relation.table], new],
+            )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def load_path(store: Store, path: str | Path, *, fmt: str = "auto", mapping: str | Path | None = None,
+              progress: Callable[[str], None] | None = None) -> LoadReport:
+    """Load a dataset folder, a DuckDB file, or a platform export into the store (all or nothing)."""
+    path = Path(path)
+    if not path.exists():
+        raise DatasetError("no such file or folder", file=str(path), expected="a dataset folder or an export")
+    platform_format = _platform_format(path, fmt)
+    if platform_format is not None:
+        from ..readers.platforms import read_platform
+
+        dataset = read_platform(path, platform_format, Path(mapping) if mapping else None)
+        relations = relations_for_arrow(dataset, str(path), store.con)
+    else:
+        relations = relations_for(path, store)
+    try:
+        return load_relations(store, relations, str(path), progress)
+    finally:
+        for relation in relations:
+            if relation.sql.startswith('"_arrow_'):
+                store.con.unregister(relation.sql.strip('"'))
+        if any(r.sql.startswith("_incoming_db.") for r in relations):
+            store.con.execute("DETACH _incoming_db")
+
+
+def _platform_format(path: Path, fmt: str) -> str | None:
+    if fmt in ("dataset", "csv", "jsonl", "parquet"):
+        return None
+    if fmt != "auto":
+        return fmt
+    if path.is_dir() and any(
+        (path / f"{t}{s}").exists() or (path / t).is_dir() for t in MANDATORY_TABLES for s in (".csv", ".jsonl", ".parquet", ".csv.gz")
+    ):
+        return None
+    if path.is_file() and path.suffix.lower() in (".duckdb", ".db"):
+        return None
+    try:
+        from ..readers.platforms import detect_format
+    except ImportError:
+        return None
+    return detect_format(path)

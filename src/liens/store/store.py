@@ -1,0 +1,127 @@
+"""The store: one DuckDB file holding the loaded tables and the analyses' results."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+import pyarrow as pa
+
+from ..errors import StoreError
+from ..schema import DUCKDB_TYPES, TABLES
+
+DEFAULT_STORE = "liens.duckdb"
+RESULT_PREFIX = "result_"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Store:
+    """A DuckDB file with the canonical tables (`accounts`, `posts`, …) and `result_*` tables."""
+
+    def __init__(self, path: str | Path = DEFAULT_STORE, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise StoreError(f"store {self.path} does not exist: run `liens load DATASET --store {self.path}` first")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except (duckdb.IOException, duckdb.InvalidInputException) as error:
+            raise StoreError(f"cannot open store {self.path}: {str(error).splitlines()[0]}") from None
+        # Timestamps are stored as naive UTC; parsing with an offset converts through UTC.
+        self.con.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            self._ensure_catalog()
+
+    def _ensure_catalog(self) -> None:
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS _liens_loads ("
+            "load_id BIGINT, loaded_at TIMESTAMP, source VARCHAR, table_name VARCHAR, rows_in BIGINT, rows_new BIGINT)"
+        )
+
+    # -- tables -----------------------------------------------------------------------------
+    def tables(self) -> list[str]:
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def has_table(self, name: str) -> bool:
+        return name in self.tables()
+
+    def columns(self, name: str) -> dict[str, str]:
+        rows = self.con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
+            [name],
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def ensure_table(self, name: str) -> None:
+        """Create a canonical table with its declared columns if it is not there yet."""
+        spec = TABLES[name]
+        cols = ", ".join(f"{_quote(c.name)} {DUCKDB_TYPES[c.type]}" for c in spec.columns)
+        self.con.execute(f"CREATE TABLE IF NOT EXISTS {_quote(name)} ({cols})")
+
+    def count(self, name: str) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM {_quote(name)}").fetchone()[0])  # type: ignore[index]
+
+    def is_empty(self) -> bool:
+        return not all(self.has_table(t) for t in ("accounts", "posts", "interactions"))
+
+    def require_data(self) -> None:
+        if self.is_empty():
+            raise StoreError(
+                f"store {self.path} holds no dataset yet: run `liens load DATASET --store {self.path}` first"
+            )
+
+    def arrow(self, name: str) -> pa.Table:
+        return self.con.execute(f"SELECT * FROM {_quote(name)}").fetch_arrow_table()
+
+    def result(self, name: str) -> pa.Table:
+        """A result table written by `analyze`, e.g. `result('accounts')`."""
+        table = RESULT_PREFIX + name
+        if not self.has_table(table):
+            raise StoreError(f"store {self.path} has no result '{name}': run `liens analyze` first")
+        return self.arrow(table)
+
+    def result_names(self) -> list[str]:
+        return [t[len(RESULT_PREFIX):] for t in self.tables() if t.startswith(RESULT_PREFIX)]
+
+    def meta(self, key: str) -> Any:
+        if not self.has_table("_liens_meta"):
+            return None
+        row = self.con.execute("SELECT value FROM _liens_meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.con.execute("CREATE TABLE IF NOT EXISTS _liens_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        self.con.execute("INSERT OR REPLACE INTO _liens_meta VALUES (?, ?)", [key, value])
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All-or-nothing: anything raised inside rolls the store back to where it was."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def quote_identifier(name: str) -> str:
+    return _quote(name)
