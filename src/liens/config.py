@@ -25,8 +25,40 @@ class BrandSettings:
 
 
 @dataclass
+class PodSettings:
+    """Engagement pods: accounts that engage each other's posts, promptly and nearly exhaustively.
+
+    A pair of accounts is a candidate when they co-engaged at least `min_co_engagements` posts
+    within `window_minutes` of each other; it is kept when, in both directions, each engaged at
+    least `min_mutual_posts` of the other's posts, the weaker direction covers at least
+    `min_coverage` of the other's posts and is at least `min_reciprocity` of the stronger one, at
+    least `min_prompt_share` of their mutual engagements came within `prompt_minutes` of
+    publication, and their mutual engagement is at least `min_lift` times what their activity and
+    the posts' popularity would give by chance. Kept pairs form a graph clustered with Leiden;
+    a group of at least `min_group_size` members scoring at least `score_threshold` is a pod.
+    """
+
+    enabled: bool = field(default=True, metadata={"help": "Detect engagement pods at all."})
+    window_minutes: float = field(default=30.0, metadata={"help": "Co-engagement time window: two accounts engaging the same post within this many minutes of each other co-engaged it."})
+    min_co_engagements: int = field(default=3, metadata={"help": "Minimum posts a pair must have co-engaged within the window to be considered."})
+    min_mutual_posts: int = field(default=2, metadata={"help": "Minimum posts of the other each account of a pair must have engaged (both ways)."})
+    min_coverage: float = field(default=0.3, metadata={"help": "Minimum share of the other's posts engaged, in the weaker direction of a pair (exhaustiveness)."})
+    min_reciprocity: float = field(default=0.3, metadata={"help": "Minimum reciprocity of a pair: the weaker direction's coverage over the stronger's (0 = one-sided, 1 = balanced)."})
+    prompt_minutes: float = field(default=60.0, metadata={"help": "An engagement is prompt when it comes within this many minutes of the post's publication."})
+    min_prompt_share: float = field(default=0.5, metadata={"help": "Minimum share of a pair's mutual engagements that are prompt."})
+    min_lift: float = field(default=3.0, metadata={"help": "Minimum ratio of a pair's mutual engagement to what chance would give from their activity and the posts' popularity."})
+    min_group_size: int = field(default=3, metadata={"help": "Minimum members of a pod."})
+    min_member_share: float = field(default=0.5, metadata={"help": "A member must form a kept pair with at least this share of the other members of its group."})
+    score_threshold: float = field(default=0.5, metadata={"help": "Minimum pod score (0-1: geometric mean of density, reciprocity, coverage and promptness) to flag a group."})
+    generic_max_words: int = field(default=3, metadata={"help": "A comment of at most this many words and no question is generic (also: emoji-only, or the same text written by several accounts)."})
+    generic_min_accounts: int = field(default=5, metadata={"help": "A comment text written by at least this many accounts is generic."})
+    seed: int = field(default=0, metadata={"help": "Seed of the Leiden clustering (same seed, same groups)."})
+
+
+@dataclass
 class Config:
     brand: BrandSettings = field(default_factory=BrandSettings)
+    pods: PodSettings = field(default_factory=PodSettings)
     # Goals are parsed and checked by the business analysis; kept raw here.
     goals: list[dict[str, Any]] = field(default_factory=list)
     source: str = ""  # the file this came from, for messages
