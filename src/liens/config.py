@@ -56,9 +56,55 @@ class PodSettings:
 
 
 @dataclass
+class CommunitySettings:
+    """Community: weighted micro-engagement, members and levels, retention, ambassadors, identities.
+
+    Each interaction weighs what it costs its author (`weight_<kind>`; a text of at least
+    `long_text_chars` characters earns `long_text_bonus` more). A member is a person (accounts
+    linked by `identities`, same handle or same e-mail) with at least `member_min_interactions`
+    clean interactions with the brand; active when one falls in the last `active_days` days.
+    Levels follow the Orbit model: love = monthly clean score, decayed by `love_monthly_decay`
+    each month; a level needs both its love and its presence milestone (distinct active weeks);
+    promotion is immediate, demotion one level per `months_per_demotion` months.
+    """
+
+    weight_like: float = field(default=1.0, metadata={"help": "Weight of a like (one tap)."})
+    weight_reaction: float = field(default=1.0, metadata={"help": "Weight of a reaction (one tap)."})
+    weight_view: float = field(default=0.0, metadata={"help": "Weight of a view (costs nothing)."})
+    weight_click: float = field(default=0.5, metadata={"help": "Weight of a click."})
+    weight_comment: float = field(default=3.0, metadata={"help": "Weight of a comment."})
+    weight_reply: float = field(default=3.0, metadata={"help": "Weight of a reply in a thread."})
+    weight_mention: float = field(default=6.0, metadata={"help": "Weight of a mention of the brand."})
+    weight_save: float = field(default=6.0, metadata={"help": "Weight of a save (intends to come back)."})
+    weight_share: float = field(default=8.0, metadata={"help": "Weight of a share (puts the author's name on it)."})
+    weight_story_reply: float = field(default=8.0, metadata={"help": "Weight of a story reply (private, written)."})
+    weight_dm: float = field(default=10.0, metadata={"help": "Weight of a private message."})
+    long_text_chars: int = field(default=100, metadata={"help": "A text of at least this many characters is long."})
+    long_text_bonus: float = field(default=3.0, metadata={"help": "Weight added to an interaction with a long text."})
+    member_min_interactions: int = field(default=1, metadata={"help": "Clean engaging interactions (not views or clicks) with the brand that make a person a member."})
+    active_days: int = field(default=30, metadata={"help": "Window, in days before the end of the data, for active members, newly active and recently inactive."})
+    love_monthly_decay: float = field(default=0.7, metadata={"help": "Share of love kept from one month to the next (Orbit-style decay)."})
+    advocate_love: float = field(default=100.0, metadata={"help": "Love needed for level 'advocate'."})
+    contributor_love: float = field(default=30.0, metadata={"help": "Love needed for level 'contributor'."})
+    participant_love: float = field(default=8.0, metadata={"help": "Love needed for level 'participant' (any love makes an 'explorer')."})
+    advocate_weeks: int = field(default=8, metadata={"help": "Presence milestone: distinct active weeks needed for 'advocate'."})
+    contributor_weeks: int = field(default=4, metadata={"help": "Presence milestone: distinct active weeks needed for 'contributor'."})
+    participant_weeks: int = field(default=2, metadata={"help": "Presence milestone: distinct active weeks needed for 'participant'."})
+    months_per_demotion: int = field(default=1, metadata={"help": "Demote slowly: at most one level lost per this many months."})
+    regular_min_weeks: int = field(default=5, metadata={"help": "Regular commenter: commented (clean) in at least this many distinct weeks."})
+    regular_min_comments: int = field(default=5, metadata={"help": "Regular commenter: at least this many clean comments or replies."})
+    defender_min_replies: int = field(default=2, metadata={"help": "Defender: at least this many supporting replies to critiques of the brand."})
+    sharer_min_actions: int = field(default=2, metadata={"help": "Spontaneous sharer: at least this many unprompted shares of the brand's posts or mentions of the brand."})
+    prompted_campaign_words: list[str] = field(default_factory=lambda: ["contest", "giveaway", "concours", "jeu"], metadata={"help": "A share on a post whose campaign contains one of these words was prompted (a contest), not spontaneous."})
+    link_same_handle: bool = field(default=True, metadata={"help": "Count accounts with the same handle on different platforms as one person."})
+    link_same_email: bool = field(default=True, metadata={"help": "Count accounts with the same e-mail (column `email` of accounts, if any) as one person."})
+
+
+@dataclass
 class Config:
     brand: BrandSettings = field(default_factory=BrandSettings)
     pods: PodSettings = field(default_factory=PodSettings)
+    community: CommunitySettings = field(default_factory=CommunitySettings)
     # Goals are parsed and checked by the business analysis; kept raw here.
     goals: list[dict[str, Any]] = field(default_factory=list)
     source: str = ""  # the file this came from, for messages
