@@ -7,6 +7,7 @@ first offending value is only looked up when something is wrong. No Python loop 
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,7 +56,7 @@ def _file_relation(source: FileSource) -> Relation:
     if source.format == "csv":
         sql = (
             f"read_csv({paths}, header = true, all_varchar = true, delim = {_literal(source.delimiter)}, "
-            "quote = '\"', escape = '\"', strict_mode = true, union_by_name = true)"
+            "quote = '\"', escape = '\"', skip = 0, strict_mode = true, union_by_name = true)"
         )
         return Relation(source.table, source.label, sql, csv=True)
     if source.format == "jsonl":
@@ -269,16 +270,36 @@ def _scan_error(error: duckdb.Error, relation: Relation) -> DatasetError:
             "the text is not valid UTF-8 (broken encoding)", file=relation.label,
             row=None if row is None else row - (1 if relation.csv else 0), expected="a UTF-8 encoded file",
         )
-    import re
-
+    if relation.csv and ("CSV" in text or "sniffing" in text):
+        found = _first_ragged_row(relation)
+        if found is not None:
+            row, fields, expected = found
+            return DatasetError(
+                f"the row has {fields} fields but the header has {expected}", file=relation.label, row=row,
+                expected="one value per header column, text containing the delimiter quoted",
+            )
     line = re.search(r"[Ll]ine:? (\d+)", text)
     row = int(line.group(1)) - (1 if relation.csv else 0) if line else None
-    if "Expected Number of Columns" in text or "columns" in first.lower() and relation.csv:
-        return DatasetError("the row does not have as many fields as the header", file=relation.label, row=row,
-                            expected="one value per header column, text with commas quoted")
     if "Malformed JSON" in text:
         return DatasetError("malformed JSON", file=relation.label, row=row, expected="one JSON object per line")
     return DatasetError(f"cannot be read: {first}", file=relation.label, row=row)
+
+
+def _first_ragged_row(relation: Relation) -> tuple[int, int, int] | None:
+    """On the error path only: the first data row whose field count differs from the header's."""
+    import csv
+
+    path = Path(relation.label)
+    if not path.is_file():
+        return None
+    delimiter = re.search(r"delim = '(.)'", relation.sql)
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter.group(1) if delimiter else ",")
+        header = next(reader, [])
+        for number, fields in enumerate(reader, start=1):
+            if fields and len(fields) != len(header):
+                return number, len(fields), len(header)
+    return None
 
 
 def _first_invalid_utf8_line(relation: Relation) -> int | None:

@@ -45,7 +45,7 @@ class Store:
     # -- tables -----------------------------------------------------------------------------
     def tables(self) -> list[str]:
         rows = self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name"
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_catalog = current_database() ORDER BY table_name"
         ).fetchall()
         return [r[0] for r in rows]
 
@@ -55,7 +55,7 @@ class Store:
     def columns(self, name: str) -> dict[str, str]:
         rows = self.con.execute(
             "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
+            "WHERE table_schema = 'main' AND table_catalog = current_database() AND table_name = ? ORDER BY ordinal_position",
             [name],
         ).fetchall()
         return {r[0]: r[1] for r in rows}

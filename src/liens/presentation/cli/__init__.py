@@ -24,8 +24,8 @@ for _module in FEATURE_MODULES:
 def main() -> None:
     try:
         app()
-    except LiensError as error:
-        err_console.print(f"[bold red]Error:[/] {error}", highlight=False, markup=True)
+    except LiensError as error:  # raised outside a command (e.g. while parsing options)
+        err_console.print(f"Error / Erreur: {error}", markup=False)
         sys.exit(2)
     except KeyboardInterrupt:
         err_console.print("Interrupted.")

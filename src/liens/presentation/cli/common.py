@@ -6,7 +6,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Callable, Iterator, Optional
 
+import click
 import typer
+from typer.core import TyperGroup
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -14,15 +16,29 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from ...store import DEFAULT_STORE
 from ..i18n import register, set_language
 
+class _Commands(TyperGroup):
+    """Every command turns a LiensError into one clear line on stderr and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from ...errors import LiensError
+
+        try:
+            return super().invoke(ctx)
+        except LiensError as error:
+            err_console.print(f"[bold red]Error / Erreur:[/] {escape(str(error))}")
+            raise SystemExit(2) from None
+
+
 app = typer.Typer(
     name="liens",
+    cls=_Commands,
     help="Liens: what is real in a brand's social presence / ce qui est réel dans la présence sociale d'une marque.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
 console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 StoreOption = Annotated[
     Path, typer.Option("--store", help="Store file (DuckDB) / fichier de stockage.", show_default=True)

@@ -1,0 +1,128 @@
+"""Bad input: a clear message naming file, row and column; exit code 2; no traceback; store unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from liens import DatasetError, Store
+from liens.presentation.cli import app
+from liens.store import load as load_module
+
+from test_load import write_dataset
+
+runner = CliRunner()
+
+
+def snapshot(path: Path) -> dict[str, list]:
+    with Store(path) as store:
+        return {t: sorted(map(str, store.con.execute(f'SELECT * FROM "{t}"').fetchall()))
+                for t in store.tables() if t != "_liens_loads"}
+
+
+def run_load(dataset: Path, store: Path):
+    from liens.presentation.cli import main  # noqa: F401  (registers commands)
+
+    return runner.invoke(app, ["load", str(dataset), "--store", str(store)])
+
+
+@pytest.fixture()
+def loaded_store(tmp_path: Path) -> Path:
+    """A store that already holds a good dataset, so that we can see it is left unchanged."""
+    store = tmp_path / "s.duckdb"
+    with Store(store) as opened:
+        load_module.load_path(opened, write_dataset(tmp_path / "good"))
+    return store
+
+
+CASES = {
+    "missing_mandatory_file": (lambda d: (d / "posts.csv").unlink(), ["posts"], None, None),
+    "missing_column": (
+        lambda d: (d / "interactions.csv").write_text("interaction_id,kind,created_at\ni9,like,2025-01-01T00:00:00Z\n"),
+        ["interactions.csv", "actor_id", "missing"], None, "actor_id"),
+    "wrong_type": (
+        lambda d: (d / "accounts.csv").write_text("account_id,platform,followers_count\nx1,instagram,12\nx2,instagram,lots\n"),
+        ["accounts.csv", "'lots'", "whole number"], 2, "followers_count"),
+    "unparsable_timestamp": (
+        lambda d: (d / "posts.csv").write_text("post_id,author_id,created_at\nq1,b1,2025-01-01T00:00:00Z\nq2,b1,yesterday\n"),
+        ["posts.csv", "ISO 8601"], 2, "created_at"),
+    "unknown_interaction_kind": (
+        lambda d: (d / "interactions.csv").write_text(
+            "interaction_id,kind,actor_id,created_at\ni8,like,u1,2025-01-01T00:00:00Z\ni9,superlike,u1,2025-01-01T00:00:00Z\n"),
+        ["interactions.csv", "unknown kind", "'superlike'", "like, reaction"], 2, "kind"),
+    "unknown_conversion_kind": (
+        lambda d: (d / "conversions.csv").write_text("conversion_id,kind,occurred_at\nc1,purchase,2025-01-01T00:00:00Z\n"),
+        ["conversions.csv", "sale, lead"], 1, "kind"),
+    "conflicting_duplicate_id": (
+        lambda d: (d / "interactions.csv").write_text(
+            "interaction_id,kind,actor_id,created_at\ni8,like,u1,2025-01-01T00:00:00Z\n"
+            "i9,like,u1,2025-01-01T00:00:00Z\ni8,save,u2,2025-01-01T00:00:00Z\n"),
+        ["interactions.csv", "different content", "rows 1 and 3"], 3, "interaction_id"),
+    "broken_encoding": (
+        lambda d: (d / "posts.csv").write_bytes(
+            b"post_id,author_id,created_at,caption\nq1,b1,2025-01-01T00:00:00Z,ok\nq2,b1,2025-01-01T00:00:00Z,caf\xe9\n"),
+        ["posts.csv", "UTF-8"], 2, None),
+    "empty_file": (lambda d: (d / "accounts.csv").write_text(""), ["accounts.csv", "empty"], None, None),
+    "ragged_row": (
+        lambda d: (d / "posts.csv").write_text("post_id,author_id,created_at\nq1,b1,2025-01-01T00:00:00Z,extra,fields\n"),
+        ["posts.csv"], 1, None),
+    "missing_required_value": (
+        lambda d: (d / "interactions.csv").write_text(
+            "interaction_id,kind,actor_id,created_at\ni8,like,,2025-01-01T00:00:00Z\n"),
+        ["interactions.csv", "missing"], 1, "actor_id"),
+    "malformed_jsonl": (
+        lambda d: ((d / "interactions.csv").unlink(), (d / "interactions.jsonl").write_text(
+            '{"interaction_id": "i8", "kind": "like", "actor_id": "u1", "created_at": "2025-01-01T00:00:00Z"}\n{"interaction_id": \n')),
+        ["interactions.jsonl", "JSON"], None, None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_is_refused_clearly_and_store_unchanged(tmp_path: Path, loaded_store: Path, case: str) -> None:
+    breaker, words, row, column = CASES[case]
+    dataset = write_dataset(tmp_path / "bad")
+    breaker(dataset)
+    before = snapshot(loaded_store)
+    result = run_load(dataset, loaded_store)
+    output = result.output
+    assert result.exit_code == 2, output
+    assert "Traceback" not in output
+    flat = " ".join(output.split())
+    for word in words:
+        assert word in flat, f"{word!r} not in {flat!r}"
+    if row is not None:
+        assert f"row {row}" in flat
+    if column is not None:
+        assert f"column '{column}'" in flat
+    assert snapshot(loaded_store) == before
+
+
+def test_failure_while_writing_rolls_everything_back(tmp_path: Path, loaded_store: Path, monkeypatch) -> None:
+    """Validation passes, then writing the third table fails: the first two must not stay loaded."""
+    newer = write_dataset(
+        tmp_path / "newer",
+        accounts="account_id,platform\nz1,instagram\n",
+        posts="post_id,author_id,created_at\nz2,z1,2025-02-01T00:00:00Z\n",
+        interactions="interaction_id,kind,actor_id,created_at\nz3,like,z1,2025-02-01T00:00:00Z\n",
+    )
+    original = load_module._Loader.insert
+
+    def failing(self, relation, present, dupes):
+        if relation.table == "interactions":
+            raise DatasetError("disk full (simulated)", file=relation.label)
+        return original(self, relation, present, dupes)
+
+    monkeypatch.setattr(load_module._Loader, "insert", failing)
+    before = snapshot(loaded_store)
+    with Store(loaded_store) as store, pytest.raises(DatasetError):
+        load_module.load_path(store, newer)
+    assert snapshot(loaded_store) == before
+
+
+def test_missing_path_and_unknown_store(tmp_path: Path) -> None:
+    result = run_load(tmp_path / "nowhere", tmp_path / "s.duckdb")
+    assert result.exit_code == 2 and "no such file" in result.output
+    result = runner.invoke(app, ["tables", "--store", str(tmp_path / "absent.duckdb")])
+    assert result.exit_code != 0 and "Traceback" not in result.output
