@@ -101,10 +101,27 @@ class CommunitySettings:
 
 
 @dataclass
+class BusinessSettings:
+    """Business outcomes: conversions tied to people and content, funnel, attribution, cost, goals.
+
+    A conversion belongs to a person through its account (or, via `identities`, the person's other
+    accounts); touches are a person's clean engaging interactions with the brand's posts during the
+    `lookback_days` before converting. Hours in `costs` are turned into money at `hourly_rate`.
+    """
+
+    lookback_days: int = field(default=30, metadata={"help": "Attribution window: touches (clean engagements with the brand's posts) counted this many days before a conversion."})
+    attribution_model: str = field(default="linear", metadata={"help": "Model shown first and used to credit campaigns: first_touch, last_touch or linear."})
+    intent_kinds: list[str] = field(default_factory=lambda: ["purchase", "job", "cocreation"], metadata={"help": "Intents (from the conversation analysis) that move an engaged person to the funnel's 'showed intent' stage."})
+    hourly_rate: float = field(default=0.0, metadata={"help": "Money per hour of work in `costs.hours`, added to `amount` (0: hours are reported but not priced)."})
+    goals_as_of: str = field(default="", metadata={"help": "Date (YYYY-MM-DD) at which goal progress and pace are measured; empty: the last day of the data."})
+
+
+@dataclass
 class Config:
     brand: BrandSettings = field(default_factory=BrandSettings)
     pods: PodSettings = field(default_factory=PodSettings)
     community: CommunitySettings = field(default_factory=CommunitySettings)
+    business: BusinessSettings = field(default_factory=BusinessSettings)
     # Goals are parsed and checked by the business analysis; kept raw here.
     goals: list[dict[str, Any]] = field(default_factory=list)
     source: str = ""  # the file this came from, for messages
