@@ -117,9 +117,39 @@ class BusinessSettings:
 
 
 @dataclass
+class ConversationSettings:
+    """Conversation: language, intent, sentiment, topics, weak signals and responsiveness.
+
+    Intents: purchase, job, cocreation, support, critique, praise, generic, spam. A text needs an
+    answer when it is addressed to the brand (on its post, to its account, in reply to it) and is a
+    question or has an intent of `answer_intents`, or is a private message (`dm`, `story_reply`)
+    other than spam. It is answered by a brand interaction whose `parent_id` is the text, or (for
+    private messages, and public texts within `dm_answer_hours`) by a later brand DM to its author.
+    """
+
+    language_min_confidence: float = field(default=0.6, metadata={"help": "Below this lingua confidence, a text's language is 'other' (too short or neither French nor English)."})
+    answer_intents: list[str] = field(default_factory=lambda: ["purchase", "job", "cocreation", "support", "critique"], metadata={"help": "Intents that need an answer from the brand."})
+    urgency_order: list[str] = field(default_factory=lambda: ["purchase", "critique", "support", "job", "cocreation", "praise", "generic", "spam"], metadata={"help": "Order of the unanswered queue: earlier intents first, then older before newer."})
+    dm_answer_hours: float = field(default=72.0, metadata={"help": "A brand DM to the author of a public comment within this many hours answers it (private messages: no limit)."})
+    lead_intents: list[str] = field(default_factory=lambda: ["purchase", "job", "cocreation"], metadata={"help": "Intents that make an account a lead."})
+    positive_threshold: float = field(default=0.1, metadata={"help": "Sentiment score above which a text is positive."})
+    negative_threshold: float = field(default=-0.1, metadata={"help": "Sentiment score below which a text is negative."})
+    topics: int = field(default=8, metadata={"help": "Number of topics (NMF components) over captions and comments."})
+    topic_terms: int = field(default=6, metadata={"help": "Top terms that name a topic."})
+    topic_max_documents: int = field(default=50000, metadata={"help": "Documents sampled to fit the topic model (all are then assigned)."})
+    signal_recent_days: int = field(default=7, metadata={"help": "Weak signals: the recent window, in days before the end of the data."})
+    signal_baseline_days: int = field(default=84, metadata={"help": "Weak signals: the baseline window just before the recent one, in days."})
+    signal_min_count: int = field(default=3, metadata={"help": "Weak signals: distinct authors using a term in the recent window, at least."})
+    signal_min_lift: float = field(default=3.0, metadata={"help": "Weak signals: recent rate over baseline rate, at least (baseline smoothed by half a mention)."})
+    signal_max_p_value: float = field(default=0.001, metadata={"help": "Weak signals: one-sided binomial test p-value, at most."})
+    seed: int = field(default=0, metadata={"help": "Seed of the intent model and the topic model (same seed, same results)."})
+
+
+@dataclass
 class Config:
     brand: BrandSettings = field(default_factory=BrandSettings)
     pods: PodSettings = field(default_factory=PodSettings)
+    conversation: ConversationSettings = field(default_factory=ConversationSettings)
     community: CommunitySettings = field(default_factory=CommunitySettings)
     business: BusinessSettings = field(default_factory=BusinessSettings)
     # Goals are parsed and checked by the business analysis; kept raw here.
