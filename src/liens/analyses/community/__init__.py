@@ -1,0 +1,191 @@
+"""The community step: members versus followers, weighted micro-engagement, levels, retention,
+ambassadors, identities and content (issue 5).
+
+Runs after the authenticity and conversation steps and uses their columns when present:
+`is_authentic` (pods) and the actors' `audience_label` (fake accounts) make the clean figures,
+`intent` / `sentiment` recognise critiques and the replies that defend the brand. Every figure
+is computed raw and clean side by side. All heavy work is one cached Ibis base table
+(`weights.community_base`) and group-bys over it; Python only sees reduced data (the linked
+identities, the summary figures).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from ..base import Context, Output
+from ..common import safe_ratio
+from .ambassadors import KINDS, ambassadors, primary_kinds
+from .content import content_figures, post_figures
+from .identities import member_ids
+from .members import LEVELS, conversation_depth, member_figures, member_levels, monthly_activity
+from .retention import cohorts, member_months, member_status, periods
+from .weights import brand_scope, community_base, month_index, weight_expr
+
+__all__ = ["community", "LEVELS", "KINDS"]
+
+
+def community(ctx: Context) -> Output:
+    settings = ctx.config.community
+    ctx.progress("community: identities")
+    ids = member_ids(ctx).cache()
+    base = community_base(ctx, ids)
+    span = ctx.interactions.agg(end=ctx.interactions.created_at.max()).to_pyarrow().to_pylist()[0]
+    end: datetime | None = span["end"]
+    first_month = base.month.min().to_pyarrow().as_py()
+    last_month = None if end is None else end.year * 12 + end.month - 1
+    months = (first_month, last_month) if first_month is not None and last_month is not None else (0, -1)
+
+    ctx.progress("community: members")
+    figures = member_figures(base, settings).cache()
+    levels = member_levels(monthly_activity(base), figures, months, settings)
+    status = member_status(figures, base, end or datetime(1970, 1, 1), settings)
+    depth, threads = conversation_depth(ctx.interactions, base, ids, brand_scope(ctx, ctx.interactions))
+    ctx.progress("community: ambassadors")
+    found = ambassadors(ctx, base).cache()
+    kinds = primary_kinds(found)
+    accounts_per_member = ids.group_by("member_id").agg(accounts=ids.count())
+
+    members = (
+        figures.filter(figures.is_member)
+        .left_join(accounts_per_member, "member_id").drop("member_id_right")
+        .left_join(levels, "member_id").drop("member_id_right")
+        .left_join(status, "member_id").drop("member_id_right")
+        .left_join(depth, "member_id").drop("member_id_right")
+        .left_join(kinds, "member_id").drop("member_id_right")
+    )
+    members = members.select(
+        "member_id",
+        accounts=members.accounts.fill_null(1),
+        engagement_score=members.clean_score,
+        engagement_score_raw=members.raw_score,
+        clean_interactions=members.clean_interactions,
+        raw_interactions=members.raw_interactions,
+        first_active_at=members.first_active_at,
+        last_active_at=members.last_active_at,
+        active_weeks=members.active_weeks,
+        love=members.love,
+        member_level=members.member_level,
+        member_status=members.member_status,
+        threads=members.threads.fill_null(0),
+        brand_turns=members.brand_turns.fill_null(0),
+        is_ambassador=members.ambassador_kind.notnull(),
+        ambassador_kind=members.ambassador_kind,
+        ambassador_kinds=members.ambassador_kinds,
+    ).cache()
+
+    account_columns = ids.left_join(members, "member_id").select(
+        "account_id", "member_id",
+        engagement_score=ibis._.engagement_score.fill_null(0.0),
+        engagement_score_raw=ibis._.engagement_score_raw.fill_null(0.0),
+        member_level=ibis._.member_level,
+        active_weeks=ibis._.active_weeks.fill_null(0),
+        is_ambassador=ibis._.is_ambassador.fill_null(False),
+        ambassador_kind=ibis._.ambassador_kind,
+    )
+    interaction_columns = ctx.interactions.select(
+        "interaction_id", engagement_weight=weight_expr(ctx.interactions.kind, ctx.interactions.text_length, settings),
+    )
+    ctx.progress("community: retention and content")
+    active_months = member_months(base).join(figures.filter(figures.is_member).select("member_id"), "member_id")
+    posts = post_figures(ctx, base).cache()
+    tables = {
+        "members": members,
+        "posts": posts,
+        "content": content_figures(posts),
+        "cohorts": cohorts(active_months, figures),
+        "periods": periods(base, active_months),
+        "ambassadors": found,
+    }
+    summary = _summary(ctx, base, members, status, ids, threads, found)
+    return Output(tables=tables, account_columns=account_columns, interaction_columns=interaction_columns,
+                  summary=summary)
+
+
+def _scalar(expr: ir.Scalar) -> Any:
+    return expr.to_pyarrow().as_py()
+
+
+def _summary(ctx: Context, base: ir.Table, members: ir.Table, status: ir.Table, ids: ir.Table,
+             threads: ir.Table, found: ir.Table) -> dict[str, Any]:
+    m = members.agg(
+        members=members.count(),
+        active_members=members.member_status.isin(("new", "active")).sum(),
+        newly_active=(members.member_status == "new").sum(),
+        recently_inactive=(members.member_status == "recently_inactive").sum(),
+        multi_account=(members.accounts > 1).sum(),
+    ).to_pyarrow().to_pylist()[0]
+    n_members = int(m["members"] or 0)
+    active = int(m["active_members"] or 0)
+    levels = {row["member_level"]: int(row["n"]) for row in
+              members.group_by("member_level").agg(n=ibis._.count()).to_pyarrow().to_pylist()}
+    on_posts = base.filter(base.is_on_brand_post)
+    eng = on_posts.agg(
+        raw=on_posts.weight.sum(), clean=on_posts.is_clean.ifelse(on_posts.weight, 0.0).sum(),
+    ).to_pyarrow().to_pylist()[0]
+    totals = base.agg(raw=base.weight.sum(), clean=base.is_clean.ifelse(base.weight, 0.0).sum()).to_pyarrow().to_pylist()[0]
+    followers = ctx.summary.get("followers")
+    brand_posts = ctx.summary.get("brand_posts") or 0
+    per_post_raw = safe_ratio(float(eng["raw"] or 0.0), brand_posts)
+    per_post_clean = safe_ratio(float(eng["clean"] or 0.0), brand_posts)
+    th = threads.agg(
+        n=threads.count(), replies=threads.replies.mean(), brand=threads.brand_replied.sum(),
+    ).to_pyarrow().to_pylist()[0]
+    kinds = {row["kind"]: int(row["n"]) for row in found.group_by("kind").agg(n=ibis._.count()).to_pyarrow().to_pylist()}
+    follower_persons, lethargic = _lethargic(ctx, ids, members, followers, active)
+    return {
+        "members": n_members,
+        "active_members": active,
+        "member_levels": {level: levels.get(level, 0) for level in LEVELS},
+        "newly_active_members": int(m["newly_active"] or 0),
+        "recently_inactive_members": int(m["recently_inactive"] or 0),
+        **_churn(status),
+        "members_with_several_accounts": int(m["multi_account"] or 0),
+        "follower_persons": follower_persons,
+        "lethargic_share": lethargic,
+        "raw_engagement_score": float(totals["raw"] or 0.0),
+        "clean_engagement_score": float(totals["clean"] or 0.0),
+        "raw_engagement_rate": None if per_post_raw is None or not followers else per_post_raw / followers,
+        "clean_engagement_rate": None if per_post_clean is None or not followers else per_post_clean / followers,
+        "ambassadors": {kind: kinds.get(kind, 0) for kind in KINDS},
+        "conversation_threads": int(th["n"] or 0),
+        "replies_per_thread": None if th["replies"] is None else float(th["replies"]),
+        "threads_answered_by_brand": int(th["brand"] or 0),
+    }
+
+
+def _churn(status: ir.Table) -> dict[str, Any]:
+    """Members active in the window before the recent one, and the share of them silent since."""
+    row = status.agg(
+        before=status.was_active_before.sum(),
+        churned=(status.was_active_before & ~status.is_active).sum(),
+    ).to_pyarrow().to_pylist()[0]
+    before, churned = int(row["before"] or 0), int(row["churned"] or 0)
+    return {"churned_members": churned, "churn_rate": safe_ratio(churned, before)}
+
+
+def _lethargic(ctx: Context, ids: ir.Table, members: ir.Table, followers: int | None,
+               active: int) -> tuple[int | None, float | None]:
+    """Followers (persons) not active lately, over followers.
+
+    With `follows`: the brand's current followers, as persons, that are not active members.
+    Without it: an estimate, 1 - active members / the follower count (members need not follow).
+    """
+    follows = ctx.table("follows")
+    if follows is not None and ctx.brand_ids:
+        current = follows.filter(follows.followee_id.isin(ctx.brand_ids) & follows.unfollowed_at.isnull())
+        current = current.filter(~current.follower_id.isin(ctx.brand_ids))
+        persons = current.join(ids, current.follower_id == ids.account_id).select("member_id").distinct()
+        live = members.filter(members.member_status.isin(("new", "active"))).select("member_id")
+        row = persons.left_join(live.mutate(_live=ibis.literal(True)), "member_id").agg(
+            n=ibis._.count(), live=ibis._._live.fill_null(False).sum(),
+        ).to_pyarrow().to_pylist()[0]
+        n = int(row["n"] or 0)
+        return n, safe_ratio(n - int(row["live"] or 0), n)
+    if not followers:
+        return None, None
+    return None, max(0.0, 1.0 - active / followers)

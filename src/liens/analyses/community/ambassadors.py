@@ -1,0 +1,192 @@
+"""Ambassadors: regular commenters, defenders and spontaneous sharers, each with its evidence.
+
+All evidence is clean (authenticity flags removed) and counted per person (member_id).
+
+- regular: at least `regular_min_comments` comments or replies on the brand's content, in at least
+  `regular_min_weeks` distinct weeks.
+- defender: at least `defender_min_replies` replies supporting the brand under a critique written
+  by someone else (not the brand). A critique is a text whose `intent` is critique (conversation
+  step); without intents, one whose `sentiment` is negative; without either, one matching the small
+  bilingual lexicon `CRITIQUE_WORDS`. A reply supports the brand when it is praise or positive and
+  neither a critique nor negative; without those columns, when it matches `SUPPORT_WORDS` and not
+  `CRITIQUE_WORDS`.
+- sharer: at least `sharer_min_actions` shares of the brand's posts or mentions of the brand that
+  were unprompted: not a reply to the brand, and not on a post whose campaign names a contest
+  (`prompted_campaign_words`).
+
+A person may hold several kinds; `ambassador_kind` on accounts gives the first of KIND_PRIORITY.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from ...config import CommunitySettings
+from ..base import Context
+from .weights import COMMENT_KINDS
+
+KINDS = ("regular", "defender", "sharer")
+KIND_PRIORITY = ("defender", "sharer", "regular")  # rarest and most telling first
+EXAMPLES = 3
+
+# Fallback lexicons (lower-case regular expressions), used only when no conversation step ran.
+CRITIQUE_WORDS = (
+    r"disappoint|d[ée]çue?s?\b|arnaque|\bscam|worst|\bpire|terrible|horrible|awful|\bnule?s?\b|broken|cass[ée]"
+    r"|refund|rembours|never again|plus jamais|waste|\bhonte|shame|useless|inutile|mauvais|\bbad\b|rip ?off"
+    r"|complain|plainte|inadmissible|unacceptable|inacceptable"
+)
+SUPPORT_WORDS = (
+    r"\blove|great|amazing|excellent|\bbest\b|recommend|recommande|g[ée]nial|\bsuper\b|\btop\b|merci|thank"
+    r"|\badore|parfait|perfect|bravo|happy|ravie?|satisfied|satisfaite?|always been|toujours [ée]t[ée]|\bfair\b"
+    r"|jamais eu de (souci|probl[èe]me)|never had (a|any) (problem|issue)"
+)
+
+
+def _matches(text: ir.StringValue, pattern: str) -> ir.BooleanValue:
+    return text.lower().re_search(pattern).fill_null(False)
+
+
+def _is_critique(t: ir.Table, prefix: str, text: ir.StringValue | None) -> ir.BooleanValue:
+    if f"{prefix}intent" in t.columns:
+        return (t[f"{prefix}intent"] == "critique").fill_null(False)
+    if f"{prefix}sentiment" in t.columns:
+        return (t[f"{prefix}sentiment"] == "negative").fill_null(False)
+    return _matches(text, CRITIQUE_WORDS) if text is not None else ibis.literal(False)
+
+
+def _is_support(t: ir.Table, prefix: str, text: ir.StringValue | None) -> ir.BooleanValue:
+    has_intent, has_sentiment = f"{prefix}intent" in t.columns, f"{prefix}sentiment" in t.columns
+    if not (has_intent or has_sentiment):
+        if text is None:
+            return ibis.literal(False)
+        return _matches(text, SUPPORT_WORDS) & ~_matches(text, CRITIQUE_WORDS)
+    positive = ibis.literal(False)
+    against = ibis.literal(False)
+    if has_intent:
+        intent = t[f"{prefix}intent"].fill_null("")
+        positive = positive | (intent == "praise")
+        against = against | intent.isin(("critique", "spam"))
+    if has_sentiment:
+        sentiment = t[f"{prefix}sentiment"].fill_null("")
+        positive = positive | (sentiment == "positive")
+        against = against | (sentiment == "negative")
+    return positive & ~against
+
+
+def _defences(ctx: Context, base: ir.Table) -> ir.Table:
+    """Clean replies by a person supporting the brand under someone else's critique."""
+    inter = ctx.interactions
+    wanted = [c for c in ("intent", "sentiment") if c in inter.columns]
+    replies = base.filter(base.is_clean, base.parent_id.notnull(), base.kind.isin(COMMENT_KINDS))
+    replies = replies.join(inter.select("interaction_id", *wanted), "interaction_id")
+    parents = inter.select(
+        _pid=inter.interaction_id, _pactor=inter.actor_id, _pbrand=inter.is_brand_actor,
+        **{f"p_{c}": inter[c] for c in wanted},
+    )
+    pairs = replies.join(parents, replies.parent_id == parents._pid)
+    text = parent_text = None
+    if not wanted:
+        # No conversation step: read the texts themselves with the fallback lexicons.
+        raw = ctx.inputs["interactions"].select(_tid="interaction_id", _text="text")
+        pairs = pairs.left_join(raw, pairs.interaction_id == raw._tid).drop("_tid")
+        ptext = raw.select(_ptid=raw._tid, _ptext=raw._text)
+        pairs = pairs.left_join(ptext, pairs.parent_id == ptext._ptid).drop("_ptid")
+        text, parent_text = pairs._text, pairs._ptext
+    keep = (
+        ~pairs._pbrand.fill_null(False)
+        & (pairs._pactor != pairs.actor_id)
+        & _is_critique(pairs, "p_", parent_text)
+        & _is_support(pairs, "", text)
+    )
+    return pairs.filter(keep).select(
+        "member_id", "actor_id", "interaction_id", "created_at", "week", item=pairs.parent_id,
+    )
+
+
+def _shares(ctx: Context, base: ir.Table, settings: CommunitySettings) -> ir.Table:
+    """Clean, unprompted shares of the brand's posts and mentions of the brand."""
+    brand = ctx.brand_ids
+    share = (base.kind == "share") & base.is_on_brand_post
+    mention = base.kind == "mention"
+    if brand:
+        mention = mention & base.target_id.isin(brand)
+    rows = base.filter(base.is_clean, share | mention)
+    # Prompted by the brand: a reply to one of its interactions...
+    inter = ctx.interactions
+    brand_acts = inter.filter(inter.is_brand_actor).select(_bid=inter.interaction_id)
+    rows = rows.left_join(brand_acts, rows.parent_id == brand_acts._bid)
+    rows = rows.filter(rows._bid.isnull()).drop("_bid")
+    # ...or by a contest: a post whose campaign names one.
+    posts = ctx.inputs["posts"]
+    words = [w.lower() for w in settings.prompted_campaign_words if w.strip()]
+    if words and "campaign" in posts.columns:
+        campaign = posts.campaign.lower().fill_null("")
+        prompted = ibis.literal(False)
+        for word in words:
+            prompted = prompted | campaign.contains(word)
+        contests = posts.filter(prompted).select(_cpost=posts.post_id)
+        rows = rows.left_join(contests, rows.post_id == contests._cpost)
+        rows = rows.filter(rows._cpost.isnull()).drop("_cpost")
+    return rows.select(
+        "member_id", "actor_id", "interaction_id", "created_at", "week",
+        item=ibis.coalesce(rows.post_id, rows.target_id, rows.interaction_id),
+    )
+
+
+def _comments(base: ir.Table) -> ir.Table:
+    rows = base.filter(base.is_clean, base.kind.isin(COMMENT_KINDS))
+    return rows.select(
+        "member_id", "actor_id", "interaction_id", "created_at", "week",
+        item=ibis.coalesce(rows.post_id, rows.parent_id, rows.interaction_id),
+    )
+
+
+def ambassadors(ctx: Context, base: ir.Table) -> ir.Table:
+    """One row per (member, kind): the evidence, a few example interactions, and a rank within the kind."""
+    settings = ctx.config.community
+    evidence = ibis.union(
+        _comments(base).mutate(kind=ibis.literal("regular")),
+        _defences(ctx, base).mutate(kind=ibis.literal("defender")),
+        _shares(ctx, base, settings).mutate(kind=ibis.literal("sharer")),
+    )
+    per = evidence.group_by(["member_id", "kind"]).agg(
+        evidence_count=evidence.count(),
+        evidence_weeks=evidence.week.nunique(),
+        evidence_items=evidence.item.nunique(),
+        first_at=evidence.created_at.min(),
+        last_at=evidence.created_at.max(),
+    )
+    keep = ibis.cases(
+        (per.kind == "regular", (per.evidence_count >= settings.regular_min_comments)
+         & (per.evidence_weeks >= settings.regular_min_weeks)),
+        (per.kind == "defender", per.evidence_count >= settings.defender_min_replies),
+        else_=per.evidence_count >= settings.sharer_min_actions,
+    )
+    per = per.filter(keep)
+    # The account that carries most of a person's evidence, and the latest examples.
+    by_account = evidence.group_by(["member_id", "kind", "actor_id"]).agg(n=evidence.count())
+    by_account = by_account.mutate(_r=ibis.row_number().over(
+        group_by=["member_id", "kind"], order_by=[ibis.desc("n"), "actor_id"]))
+    main = by_account.filter(by_account._r == 0).select("member_id", "kind", account_id="actor_id")
+    latest = evidence.mutate(_r=ibis.row_number().over(
+        group_by=["member_id", "kind"], order_by=[ibis.desc("created_at"), "interaction_id"]))
+    latest = latest.filter(latest._r < EXAMPLES)
+    examples = latest.group_by(["member_id", "kind"]).agg(
+        example_interaction_ids=latest.interaction_id.group_concat(","))
+    table = per.join(main, ["member_id", "kind"]).join(examples, ["member_id", "kind"])
+    rank = ibis.row_number().over(
+        group_by="kind", order_by=[ibis.desc("evidence_count"), ibis.desc("evidence_weeks"), "member_id"]) + 1
+    return table.select(
+        "account_id", "member_id", "kind", "evidence_count", "evidence_weeks", "evidence_items",
+        "first_at", "last_at", "example_interaction_ids", rank=rank,
+    ).order_by(["kind", "rank"])
+
+
+def primary_kinds(table: ir.Table) -> ir.Table:
+    """(member_id, ambassador_kind, ambassador_kinds): the first kind in KIND_PRIORITY, and all of them."""
+    order = ibis.cases(*[(table.kind == k, i) for i, k in enumerate(KIND_PRIORITY)], else_=len(KIND_PRIORITY))
+    ranked = table.mutate(_o=order, _r=ibis.row_number().over(group_by="member_id", order_by=order))
+    first = ranked.filter(ranked._r == 0).select("member_id", ambassador_kind="kind")
+    every = ranked.group_by("member_id").agg(ambassador_kinds=ranked.kind.group_concat(","))
+    return first.join(every, "member_id")

@@ -1,0 +1,87 @@
+"""Weighted micro-engagement: what each interaction costs its author, and the community's base table.
+
+The base table holds every interaction a person (not the brand) made *with the brand*: on one of
+its posts, or addressed to one of its accounts (a DM, a mention). Each row carries its weight, the
+person it belongs to (`member_id`) and whether it is clean (not flagged by an authenticity step).
+Every later figure of the community step is an aggregate of this one table.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from ...config import CommunitySettings
+from ...schema import INTERACTION_KINDS
+from ..base import Context
+from ..common import ENGAGEMENT_KINDS
+
+# Public written contributions: what a "regular commenter" writes.
+COMMENT_KINDS = ("comment", "reply")
+# Interactions that carry a text a person took time to write.
+WRITTEN_KINDS = ("comment", "reply", "story_reply", "dm", "mention")
+# Audience labels (issue 4) whose interactions are not a real person's.
+FAKE_LABELS = ("fake",)
+
+
+def kind_weights(settings: CommunitySettings) -> dict[str, float]:
+    """Weight of each interaction kind, from the settings (`weight_<kind>`)."""
+    return {kind: float(getattr(settings, f"weight_{kind}")) for kind in INTERACTION_KINDS}
+
+
+def weight_expr(kind: ir.StringValue, text_length: ir.IntegerValue, settings: CommunitySettings) -> ir.FloatingValue:
+    """The cost of one interaction: its kind's weight, plus a bonus when it carries a long text."""
+    weights = kind_weights(settings)
+    case = ibis.cases(*[(kind == k, ibis.literal(w)) for k, w in weights.items()], else_=ibis.literal(0.0))
+    long_text = kind.isin(WRITTEN_KINDS) & (text_length.fill_null(0) >= settings.long_text_chars)
+    return (case + long_text.ifelse(settings.long_text_bonus, 0.0)).cast("float64")
+
+
+def month_index(ts: ir.TimestampValue) -> ir.IntegerValue:
+    """Months since year 0: consecutive integers across year boundaries (portable, no date diff)."""
+    return (ts.year() * 12 + ts.month() - 1).cast("int64")
+
+
+def clean_flag(ctx: Context, interactions: ir.Table) -> ir.BooleanValue:
+    """True unless an authenticity step flagged the interaction (pods) or its author (fake account)."""
+    cols = interactions.columns
+    flag = interactions.is_authentic.fill_null(True) if "is_authentic" in cols else ibis.literal(True)
+    if "actor_audience_label" in cols:
+        flag = flag & ~interactions.actor_audience_label.fill_null("").isin(FAKE_LABELS)
+    return flag
+
+
+def brand_scope(ctx: Context, interactions: ir.Table) -> ir.BooleanValue:
+    """Interactions made with the brand: on its posts or addressed to it; every one when no brand is known."""
+    if not ctx.brand_ids:
+        return ibis.literal(True)
+    return interactions.post_author_id.isin(ctx.brand_ids) | interactions.target_id.isin(ctx.brand_ids)
+
+
+def community_base(ctx: Context, members: ir.Table) -> ir.Table:
+    """Every interaction of a non-brand person with the brand, weighted, with its member and flags.
+
+    `members` maps account_id to member_id for every account. Cached in the engine: every
+    community figure reads it.
+    """
+    settings = ctx.config.community
+    inter = ctx.interactions
+    if "audience_label" in ctx.accounts.columns:
+        labels = ctx.accounts.select(_label_account=ctx.accounts.account_id, actor_audience_label=ctx.accounts.audience_label)
+        inter = inter.left_join(labels, inter.actor_id == labels._label_account).drop("_label_account")
+    inter = inter.filter(~inter.is_brand_actor, brand_scope(ctx, inter))
+    mapping = members.select(_map_account=members.account_id, member_id=members.member_id)
+    joined = inter.left_join(mapping, inter.actor_id == mapping._map_account)
+    weight = weight_expr(joined.kind, joined.text_length, settings)
+    base = joined.select(
+        "interaction_id", "kind", "actor_id", "created_at", "post_id", "parent_id", "target_id",
+        member_id=joined.member_id.fill_null(joined.actor_id),
+        weight=weight,
+        is_clean=clean_flag(ctx, joined),
+        is_engaging=joined.kind.isin(ENGAGEMENT_KINDS),
+        is_on_brand_post=(joined.post_author_id.isin(ctx.brand_ids) if ctx.brand_ids else joined.post_id.notnull()),
+        week=joined.created_at.truncate("W").cast("date"),
+        month=month_index(joined.created_at),
+        text_length=joined.text_length,
+    )
+    return base.cache()
