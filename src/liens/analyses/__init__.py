@@ -6,9 +6,11 @@ metrics use it) and returns result tables; see `base.py` for the contract.
 
 from .base import Context, Output, Step
 from .core import core
+from .pods import detect_pods
 
 STEPS: list[Step] = [
     Step("core", core),
+    Step("pods", detect_pods),
 ]
 
 __all__ = ["STEPS", "Context", "Output", "Step"]

@@ -15,6 +15,7 @@ from .common import app, err_console
 
 FEATURE_MODULES = [
     "liens.presentation.cli.core",
+    "liens.presentation.cli.pods",
 ]
 
 for _module in FEATURE_MODULES:

@@ -1,0 +1,498 @@
+"""Engagement pods: groups of accounts that engage each other's posts, promptly and exhaustively.
+
+Co-action alone (accounts acting on the same post within a time window, what coordination tools
+measure) cannot tell a pod from a fan club piling onto a star's posts. A pod is *reciprocal*
+(members engage each other's posts), *exhaustive* (nearly every post of every member), *prompt*
+(minutes after publication) and *above chance* given how active its members are. So:
+
+1. In the engine: one row per (account, post it engaged) — the account's first engagement, its
+   delay after publication, its comments and how many are generic.
+2. In the engine: the co-engagement edge list (a self-join of that table on the same post within
+   `window_minutes`), kept for pairs with at least `min_co_engagements` posts; each candidate pair
+   is joined to what each account did on the other's posts (coverage, promptness) and compared with
+   chance (configuration model: account activity times post popularity).
+3. On the small set of kept pairs: a weighted graph clustered with Leiden (igraph + leidenalg);
+   each group is scored from its own mutual activity (density, reciprocity, coverage, promptness).
+
+Members of a group scoring at least `score_threshold` are flagged, and every interaction a member
+made on another member's post is marked `is_authentic = false`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import igraph
+import leidenalg
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from scipy.stats import poisson
+
+from ..config import PodSettings
+from .base import Context, Output
+from .common import ENGAGEMENT_KINDS, TEXT_KINDS, safe_ratio
+from .core import VANITY_KINDS
+
+# Kinds of engagement a pod trades on a post (views and clicks are passive; dms and mentions have no post).
+POD_KINDS = ("like", "reaction", "comment", "reply", "share", "save", "story_reply")
+EXAMPLE_COMMENTS = 3
+
+POD_COLUMNS = {
+    "pod_id": pa.string(), "account_id": pa.string(), "is_brand": pa.bool_(),
+    "pod_score": pa.float64(), "member_score": pa.float64(), "members": pa.int64(),
+    "posts_co_engaged": pa.int64(), "median_delay_minutes": pa.float64(), "prompt_share": pa.float64(),
+    "reciprocity": pa.float64(), "coverage": pa.float64(), "member_coverage": pa.float64(),
+    "lift": pa.float64(), "generic_comment_share": pa.float64(), "pod_engagements": pa.int64(),
+    "example_comments": pa.string(),
+}
+
+
+# -- engine side -------------------------------------------------------------------------------
+
+def normalized_text(text: ir.StringValue) -> ir.StringValue:
+    """Lower case, letters and digits only, single spaces: what makes two comments 'the same'."""
+    letters = text.lower().re_replace(r"[^\p{L}\p{N}\s]", "")
+    return letters.re_replace(r"\s+", " ").strip()
+
+
+def engagements(interactions: ir.Table, posts: ir.Table, settings: PodSettings) -> ir.Table:
+    """One row per (actor, post) engaged by an account other than its author.
+
+    Interactions without a post, on an unknown post, or on a post without author are left out:
+    they cannot be traded within a pod. Delays before publication (clock skew) count as 0.
+    """
+    post_side = posts.filter(posts.author_id.notnull() & posts.created_at.notnull()).select(
+        _pid=posts.post_id, author_id=posts.author_id, posted_at=posts.created_at,
+    )
+    acts = interactions.filter(
+        interactions.post_id.notnull() & interactions.actor_id.notnull() & interactions.created_at.notnull()
+        & interactions.kind.isin(POD_KINDS)
+    )
+    acts = acts.join(post_side, acts.post_id == post_side._pid).filter(ibis._.actor_id != ibis._.author_id)
+    norm = normalized_text(acts.text.fill_null(""))
+    is_text = acts.kind.isin(TEXT_KINDS) & acts.text.notnull()
+    acts = acts.select(
+        "actor_id", "post_id", "author_id", "posted_at", "created_at",
+        is_text=is_text, norm=ibis.ifelse(is_text, norm, ibis.null("string")),
+        question=acts.text.fill_null("").contains("?"),
+    )
+    # A comment is generic when it has no words (emoji, punctuation), is a short non-question,
+    # or is the very same text several accounts wrote.
+    texts = acts.filter(acts.is_text)
+    repeated = texts.group_by(_norm=texts.norm).agg(writers=texts.actor_id.nunique())
+    repeated = repeated.filter(repeated.writers >= settings.generic_min_accounts).select("_norm")
+    acts = acts.left_join(repeated, acts.norm == repeated._norm)
+    words = (acts.norm.length() - acts.norm.replace(" ", "").length() + 1)
+    generic = acts.is_text & (
+        (acts.norm == "") | ((words <= settings.generic_max_words) & ~acts.question) | acts._norm.notnull()
+    )
+    acts = acts.mutate(generic=generic)
+    per_post = acts.group_by("actor_id", "post_id", "author_id", "posted_at").agg(
+        engaged_at=acts.created_at.min(),
+        interactions=acts.count(),
+        comments=acts.is_text.cast("int64").sum(),
+        generic_comments=acts.generic.cast("int64").sum(),
+    )
+    delay = (per_post.engaged_at.epoch_seconds() - per_post.posted_at.epoch_seconds()) / 60.0
+    return per_post.mutate(delay_minutes=ibis.greatest(delay.cast("float64"), 0.0))
+
+
+def co_engagement_edges(engaged: ir.Table, window_minutes: float, min_count: int = 1) -> ir.Table:
+    """Pairs (account_a < account_b) and the posts both engaged within `window_minutes` of each other.
+
+    A self-join on the post; to keep a post with thousands of engagers from producing every pair
+    of them, engagements are bucketed by time and joined only to their own and the previous bucket.
+    """
+    seconds = max(float(window_minutes) * 60.0, 1.0)
+    timed = engaged.select(
+        "actor_id", "post_id", t=engaged.engaged_at.epoch_seconds().cast("float64"),
+    )
+    timed = timed.mutate(bucket=(timed.t / seconds).floor().cast("int64"))
+    other = timed.select(actor_b=timed.actor_id, post_b=timed.post_id, t_b=timed.t, bucket_b=timed.bucket)
+    same = timed.join(
+        other,
+        [timed.post_id == other.post_b, timed.bucket == other.bucket_b, timed.actor_id < other.actor_b],
+    ).filter((ibis._.t - ibis._.t_b).abs() <= seconds)
+    same = same.select(account_a=same.actor_id, account_b=same.actor_b, post_id=same.post_id)
+    # Adjacent buckets: the left side is the later one, so each such pair is met exactly once.
+    later = timed.join(other, [timed.post_id == other.post_b, timed.bucket == other.bucket_b + 1])
+    later = later.filter((later.t - later.t_b <= seconds) & (later.actor_id != later.actor_b))
+    later = later.select(
+        account_a=ibis.least(later.actor_id, later.actor_b), account_b=ibis.greatest(later.actor_id, later.actor_b),
+        post_id=later.post_id,
+    )
+    pairs = same.union(later, distinct=False)
+    edges = pairs.group_by("account_a", "account_b").agg(co_posts=pairs.count())
+    return edges.filter(edges.co_posts >= min_count) if min_count > 1 else edges
+
+
+def directed_engagement(engaged: ir.Table, prompt_minutes: float) -> ir.Table:
+    """What each account did on each author's posts: posts engaged, prompt ones, median delay."""
+    return engaged.group_by("actor_id", "author_id").agg(
+        posts_engaged=engaged.count(),
+        prompt_posts=(engaged.delay_minutes <= prompt_minutes).cast("int64").sum(),
+        median_delay=engaged.delay_minutes.median(),
+    )
+
+
+def _scalar(expr: ir.Scalar) -> Any:
+    return expr.to_pyarrow().as_py()
+
+
+def candidate_pairs(engaged: ir.Table, posts: ir.Table, settings: PodSettings) -> pa.Table:
+    """The pairs that co-engage, engage each other promptly and exhaustively, above chance."""
+    popularity = engaged.group_by("post_id").agg(engagers=engaged.count())
+    total = _scalar(engaged.count()) or 0
+    squares = _scalar((popularity.engagers * popularity.engagers).sum()) or 0
+    if total == 0:
+        return pa.table({})
+    activity = engaged.group_by(account=engaged.actor_id).agg(active_posts=engaged.count())
+    received = engaged.group_by(account=engaged.author_id).agg(received=engaged.count())
+    authored = posts.filter(posts.author_id.notnull())
+    published = authored.group_by(account=authored.author_id).agg(published=authored.count())
+    # Only authors can be in a pair: both must have posts for the other to engage.
+    profile = (
+        published.left_join(activity, "account").select("account", "published", "active_posts")
+        .left_join(received, "account").select("account", "published", "active_posts", "received")
+    )
+    profile = profile.mutate(active_posts=profile.active_posts.fill_null(0), received=profile.received.fill_null(0))
+
+    edges = co_engagement_edges(engaged, settings.window_minutes, settings.min_co_engagements)
+    directed = directed_engagement(engaged, settings.prompt_minutes)
+    directed = directed.filter(directed.posts_engaged >= settings.min_mutual_posts)
+    ab = directed.select(_a1=directed.actor_id, _b1=directed.author_id, n_ab=directed.posts_engaged,
+                         prompt_ab=directed.prompt_posts, delay_ab=directed.median_delay)
+    ba = directed.select(_b2=directed.actor_id, _a2=directed.author_id, n_ba=directed.posts_engaged,
+                         prompt_ba=directed.prompt_posts, delay_ba=directed.median_delay)
+    pa_ = profile.select(_pa=profile.account, k_a=profile.active_posts, r_a=profile.received, posts_a=profile.published)
+    pb_ = profile.select(_pb=profile.account, k_b=profile.active_posts, r_b=profile.received, posts_b=profile.published)
+    joined = (
+        edges.join(ab, [edges.account_a == ab._a1, edges.account_b == ab._b1])
+        .join(ba, [ibis._.account_a == ba._a2, ibis._.account_b == ba._b2])
+        .join(pa_, ibis._.account_a == pa_._pa)
+        .join(pb_, ibis._.account_b == pb_._pb)
+    )
+    cov_ab = joined.n_ab / joined.posts_b  # share of b's posts that a engaged
+    cov_ba = joined.n_ba / joined.posts_a
+    weak, strong = ibis.least(cov_ab, cov_ba), ibis.greatest(cov_ab, cov_ba)
+    # Chance (configuration model): a's engagements land on posts in proportion to their
+    # popularity, so a is expected on k_a * (share of all engagement b's posts draw) of b's posts.
+    # The share leaves out a itself (plus one pseudo-engagement), else a pod's own activity would
+    # make its posts look popular and its members' engagement look expected.
+    total_f = float(total)
+    expected_ab = joined.k_a * (joined.r_b - joined.n_ab + 1) / (total_f - joined.k_a + 1)
+    expected_ba = joined.k_b * (joined.r_a - joined.n_ba + 1) / (total_f - joined.k_b + 1)
+    # Both directions must beat chance: the geometric mean, so a fan's expected engagement of a
+    # popular star's posts cannot carry a one-sided pair.
+    lift = ((joined.n_ab / expected_ab) * (joined.n_ba / expected_ba)).sqrt()
+    expected_co = joined.k_a.cast("float64") * joined.k_b * (float(squares) / total_f ** 2)
+    mutual = joined.n_ab + joined.n_ba
+    scored = joined.select(
+        "account_a", "account_b", "co_posts", "n_ab", "n_ba", "posts_a", "posts_b",
+        coverage=weak, reciprocity=weak / strong.nullif(0),
+        prompt_share=(joined.prompt_ab + joined.prompt_ba) / mutual,
+        median_delay=(joined.delay_ab + joined.delay_ba) / 2.0,
+        mutual=mutual, expected=expected_ab + expected_ba, expected_co=expected_co,
+        lift=lift, co_lift=joined.co_posts / expected_co,
+    )
+    kept = scored.filter(
+        (scored.coverage >= settings.min_coverage)
+        & (scored.reciprocity >= settings.min_reciprocity)
+        & (scored.prompt_share >= settings.min_prompt_share)
+        & (scored.lift >= settings.min_lift)
+    )
+    result = kept.order_by("account_a", "account_b").to_pyarrow()
+    if result.num_rows:
+        # How unlikely that much mutual engagement is by chance (evidence, not a filter).
+        mutual_np = result["mutual"].to_numpy()
+        expected_np = result["expected"].to_numpy()
+        result = result.append_column("p_value", pa.array(poisson.sf(mutual_np - 1, expected_np), pa.float64()))
+    return result
+
+
+# -- graph side (reduced data) ---------------------------------------------------------------
+
+def cluster_pairs(pairs: pd.DataFrame, settings: PodSettings) -> dict[str, int]:
+    """Leiden groups of the kept-pair graph, as {account: group}; groups smaller than the minimum dropped."""
+    if pairs.empty:
+        return {}
+    names = sorted(set(pairs.account_a) | set(pairs.account_b))
+    index = {name: i for i, name in enumerate(names)}
+    graph = igraph.Graph(n=len(names), edges=list(zip(pairs.account_a.map(index), pairs.account_b.map(index))))
+    # Strong ties weigh more: both directions' coverage and promptness.
+    graph.es["weight"] = (pairs.coverage * pairs.prompt_share).clip(lower=1e-6).tolist()
+    partition = leidenalg.find_partition(
+        graph, leidenalg.ModularityVertexPartition, weights="weight", seed=settings.seed,
+    )
+    groups: dict[str, int] = {}
+    for group, vertices in enumerate(partition):
+        for v in vertices:
+            groups[names[v]] = group
+    return _prune(groups, pairs, settings)
+
+
+def _prune(groups: dict[str, int], pairs: pd.DataFrame, settings: PodSettings) -> dict[str, int]:
+    """Drop members tied to too few of their group, then groups that became too small."""
+    tied = {(a, b) for a, b in zip(pairs.account_a, pairs.account_b)}
+    tied |= {(b, a) for a, b in tied}
+    while True:
+        members: dict[int, list[str]] = {}
+        for account, group in groups.items():
+            members.setdefault(group, []).append(account)
+        keep: dict[str, int] = {}
+        for group, accounts in members.items():
+            if len(accounts) < settings.min_group_size:
+                continue
+            for account in accounts:
+                ties = sum((account, other) in tied for other in accounts if other != account)
+                if ties >= settings.min_member_share * (len(accounts) - 1):
+                    keep[account] = group
+        if keep == groups:
+            return groups
+        groups = keep
+
+
+@dataclass
+class GroupEvidence:
+    members: int
+    posts_co_engaged: int
+    median_delay_minutes: float | None
+    prompt_share: float
+    density: float
+    reciprocity: float
+    coverage: float
+    lift: float | None
+    generic_comment_share: float | None
+    pod_engagements: int
+    member_coverage: dict[str, float]
+    member_ties: dict[str, float]
+
+    @property
+    def score(self) -> float:
+        parts = [self.density, self.reciprocity, self.coverage, self.prompt_share]
+        return float(np.prod(np.clip(parts, 0.0, 1.0)) ** (1.0 / len(parts)))
+
+
+def group_evidence(members: list[str], inside: pd.DataFrame, published: dict[str, int],
+                   pairs: pd.DataFrame, settings: PodSettings) -> GroupEvidence:
+    """The evidence of one group, from its members' engagements on each other's posts."""
+    size = len(members)
+    ordered = inside.groupby(["actor_id", "author_id"]).size()
+    # coverage of a member: mean share of its posts each other member engaged
+    member_coverage = {}
+    for m in members:
+        shares = [ordered.get((o, m), 0) / published[m] if published.get(m) else 0.0 for o in members if o != m]
+        member_coverage[m] = float(np.mean(shares)) if shares else 0.0
+    both = sum(
+        1 for i, a in enumerate(members) for b in members[i + 1:]
+        if ordered.get((a, b), 0) > 0 and ordered.get((b, a), 0) > 0
+    )
+    possible = size * (size - 1) / 2
+    member_set = set(members)
+    kept = pairs[pairs.account_a.isin(member_set) & pairs.account_b.isin(member_set)]
+    ties = {m: 0 for m in members}
+    for a, b in zip(kept.account_a, kept.account_b):
+        ties[a] += 1
+        ties[b] += 1
+    per_post = inside.groupby("post_id").actor_id.nunique()
+    comments = int(inside.comments.sum())
+    return GroupEvidence(
+        members=size,
+        posts_co_engaged=int((per_post >= 2).sum()),
+        median_delay_minutes=float(inside.delay_minutes.median()) if len(inside) else None,
+        prompt_share=float((inside.delay_minutes <= settings.prompt_minutes).mean()) if len(inside) else 0.0,
+        density=len(kept) / possible if possible else 0.0,
+        reciprocity=both / possible if possible else 0.0,
+        coverage=float(np.mean(list(member_coverage.values()))) if member_coverage else 0.0,
+        lift=float(kept.lift.median()) if len(kept) else None,
+        generic_comment_share=safe_ratio(float(inside.generic_comments.sum()), comments),
+        pod_engagements=int(inside.interactions.sum()),
+        member_coverage=member_coverage,
+        member_ties={m: ties[m] / (size - 1) for m in members},
+    )
+
+
+# -- the step ----------------------------------------------------------------------------------
+
+def _membership_table(groups: dict[str, str]) -> ir.Table:
+    return ibis.memtable(pa.table({
+        "_m_account": pa.array(list(groups), pa.string()),
+        "_m_pod": pa.array(list(groups.values()), pa.string()),
+    }))
+
+
+def _inside_groups(engaged: ir.Table, groups: dict[Any, Any]) -> pd.DataFrame:
+    """Engagements a group member made on another member's post of the same group."""
+    if not groups:
+        return pd.DataFrame(columns=["actor_id", "author_id", "post_id", "delay_minutes", "interactions",
+                                     "comments", "generic_comments", "group"])
+    members = _membership_table({k: str(v) for k, v in groups.items()})
+    other = members.select(_o_account=members._m_account, _o_pod=members._m_pod)
+    inside = (
+        engaged.join(members, engaged.actor_id == members._m_account)
+        .join(other, [ibis._.author_id == other._o_account, ibis._._m_pod == other._o_pod])
+    )
+    frame = inside.select(
+        "actor_id", "author_id", "post_id", "delay_minutes", "interactions", "comments", "generic_comments",
+        group=inside._m_pod,
+    ).to_pandas()
+    return frame
+
+
+def _example_comments(interactions: ir.Table, posts: ir.Table, pods: dict[str, str]) -> dict[str, str]:
+    """The most repeated comments members wrote on each other's posts (shown as evidence)."""
+    if not pods:
+        return {}
+    members = _membership_table(pods)
+    other = members.select(_o_account=members._m_account, _o_pod=members._m_pod)
+    texts = interactions.filter(interactions.kind.isin(TEXT_KINDS) & interactions.text.notnull())
+    post_side = posts.select(_pid=posts.post_id, _author=posts.author_id)
+    texts = texts.join(post_side, texts.post_id == post_side._pid)
+    texts = texts.join(members, texts.actor_id == members._m_account)
+    texts = texts.join(other, [texts._author == other._o_account, texts._m_pod == other._o_pod])
+    texts = texts.filter(texts.actor_id != texts._author)
+    texts = texts.mutate(norm=normalized_text(texts.text))
+    counted = texts.group_by(pod=texts._m_pod, norm=texts.norm).agg(n=texts.count(), example=texts.text.min())
+    frame = counted.to_pandas()
+    examples: dict[str, str] = {}
+    for pod, rows in frame.sort_values(["n", "example"], ascending=[False, True]).groupby("pod", sort=False):
+        examples[pod] = " | ".join(rows.example.head(EXAMPLE_COMMENTS).str.slice(0, 120))
+    return examples
+
+
+def _empty_output(ctx: Context, reason: str | None = None) -> Output:
+    columns = ctx.accounts.select(
+        "account_id", pod_id=ibis.null("string"), pod_score=ibis.null("float64"),
+    )
+    interactions = ctx.interactions.select("interaction_id", is_authentic=ibis.literal(True))
+    summary = _summary(ctx, interactions, {}, [])
+    if reason:
+        summary["pods_skipped"] = reason
+    return Output(
+        tables={"pods": pa.table({k: pa.array([], t) for k, t in POD_COLUMNS.items()})},
+        account_columns=columns, interaction_columns=interactions, summary=summary,
+    )
+
+
+def _published(posts: ir.Table, accounts: list[str]) -> dict[str, int]:
+    """Posts each of `accounts` published."""
+    wanted = ibis.memtable(pa.table({"author_id": pa.array(accounts, pa.string())}))
+    mine = posts.join(wanted, "author_id")
+    counted = mine.group_by("author_id").agg(n=mine.count()).to_pyarrow().to_pylist()
+    return {row["author_id"]: int(row["n"]) for row in counted}
+
+
+def _score_groups(groups: dict[str, int], inside: pd.DataFrame, published: dict[str, int],
+                  pairs: pd.DataFrame, settings: PodSettings) -> dict[str, tuple[GroupEvidence, list[str]]]:
+    """Evidence of every group; those reaching the score threshold become pods `pod-1`, `pod-2`, …"""
+    members: dict[int, list[str]] = {}
+    for account, group in groups.items():
+        members.setdefault(group, []).append(account)
+    found = []
+    for group, accounts in members.items():
+        accounts = sorted(accounts)
+        evidence = group_evidence(accounts, inside[inside.group == str(group)], published, pairs, settings)
+        if evidence.score >= settings.score_threshold:
+            found.append((evidence, accounts))
+    found.sort(key=lambda item: (-item[0].score, -item[0].members, item[1][0]))
+    return {f"pod-{i}": item for i, item in enumerate(found, start=1)}
+
+
+def _pods_table(flagged: dict[str, tuple[GroupEvidence, list[str]]], examples: dict[str, str],
+                brand_ids: list[str]) -> pa.Table:
+    rows = []
+    for pod, (ev, accounts) in flagged.items():
+        for account in accounts:
+            rows.append({
+                "pod_id": pod, "account_id": account, "is_brand": account in brand_ids,
+                "pod_score": round(ev.score, 4), "member_score": round(ev.score * ev.member_ties[account], 4),
+                "members": ev.members, "posts_co_engaged": ev.posts_co_engaged,
+                "median_delay_minutes": ev.median_delay_minutes, "prompt_share": ev.prompt_share,
+                "reciprocity": ev.reciprocity, "coverage": ev.coverage,
+                "member_coverage": ev.member_coverage[account], "lift": ev.lift,
+                "generic_comment_share": ev.generic_comment_share, "pod_engagements": ev.pod_engagements,
+                "example_comments": examples.get(pod),
+            })
+    schema = pa.schema(list(POD_COLUMNS.items()))
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def authenticity(interactions: ir.Table, pod_of: dict[str, str]) -> ir.Table:
+    """`is_authentic` per interaction: false when a pod member made it on another member's post."""
+    if not pod_of:
+        return interactions.select("interaction_id", is_authentic=ibis.literal(True))
+    members = _membership_table(pod_of)
+    authors = members.select(_a_account=members._m_account, _a_pod=members._m_pod)
+    joined = (
+        interactions.select("interaction_id", "actor_id", "post_author_id")
+        .left_join(members, ibis._.actor_id == members._m_account)
+        .left_join(authors, ibis._.post_author_id == authors._a_account)
+    )
+    traded = (joined._m_pod == joined._a_pod) & (joined.actor_id != joined.post_author_id)
+    return joined.select("interaction_id", is_authentic=~traded.fill_null(False))
+
+
+def _summary(ctx: Context, flags: ir.Table, pod_of: dict[str, str], pod_ids: list[str]) -> dict[str, Any]:
+    base = ctx.interactions.select("interaction_id", "kind", "post_author_id")
+    joined = base.join(flags, "interaction_id")
+    is_pod = (~joined.is_authentic).cast("int64")
+    engagement = joined.kind.isin(ENGAGEMENT_KINDS)
+    on_brand = joined.post_author_id.isin(ctx.brand_ids) if ctx.brand_ids else ibis.literal(False)
+    vanity = joined.kind.isin(VANITY_KINDS) & on_brand
+    row = joined.agg(
+        engagement=engagement.cast("int64").sum(),
+        pod_engagement=(engagement.cast("int64") * is_pod).sum(),
+        brand_raw=vanity.cast("int64").sum(),
+        brand_pod=(vanity.cast("int64") * is_pod).sum(),
+    ).to_pyarrow().to_pylist()[0]
+    row = {k: int(v or 0) for k, v in row.items()}
+    brand_pods = sorted({pod_of[b] for b in ctx.brand_ids if b in pod_of})
+    return {
+        "pod_count": len(pod_ids),
+        "pod_members": len(pod_of),
+        "pod_engagement_share": safe_ratio(row["pod_engagement"], row["engagement"]) or 0.0,
+        "brand_in_pod": bool(brand_pods),
+        "brand_pod_ids": brand_pods,
+        "brand_posts_engagement_raw": row["brand_raw"],
+        "brand_posts_engagement_pods": row["brand_pod"],
+        "brand_posts_engagement_clean": row["brand_raw"] - row["brand_pod"],
+    }
+
+
+def detect_pods(ctx: Context) -> Output:
+    """The pipeline step: detect pods, explain them, and flag the engagement they traded."""
+    settings = ctx.config.pods
+    if not settings.enabled:
+        return _empty_output(ctx, "disabled in the configuration")
+    interactions, posts = ctx.inputs["interactions"], ctx.inputs["posts"]
+    ctx.progress("pods: engagements")
+    engaged = engagements(interactions, posts, settings).cache()
+    try:
+        ctx.progress("pods: co-engagement")
+        pairs = candidate_pairs(engaged, posts, settings).to_pandas()
+        ctx.progress("pods: clustering")
+        groups = cluster_pairs(pairs, settings)
+        if not groups:
+            return _empty_output(ctx)
+        inside = _inside_groups(engaged, groups)
+    finally:
+        engaged.release()
+    flagged = _score_groups(groups, inside, _published(posts, sorted(groups)), pairs, settings)
+    pod_of = {account: pod for pod, (_, accounts) in flagged.items() for account in accounts}
+    if not pod_of:
+        return _empty_output(ctx)
+    table = _pods_table(flagged, _example_comments(interactions, posts, pod_of), ctx.brand_ids)
+    account_columns = pa.table({
+        "account_id": pa.array(list(pod_of), pa.string()),
+        "pod_id": pa.array(list(pod_of.values()), pa.string()),
+        "pod_score": pa.array([flagged[pod][0].score for pod in pod_of.values()], pa.float64()),
+    })
+    flags = authenticity(ctx.interactions, pod_of)
+    return Output(
+        tables={"pods": table}, account_columns=account_columns, interaction_columns=flags,
+        summary=_summary(ctx, flags, pod_of, list(flagged)),
+    )

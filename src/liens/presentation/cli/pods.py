@@ -1,0 +1,133 @@
+"""`liens pods`: the engagement pods found, with the evidence for each, and what they inflate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.table import Table
+
+from ...analyses.runner import stored_summary
+from ...config import PodSettings, load_config
+from ...store import Store
+from ..i18n import format_number, format_percent, register, t
+from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, safe, use_language
+
+register({
+    "pods_none": {"en": "No engagement pod found.", "fr": "Aucun pod d'engagement détecté."},
+    "pods_off": {"en": "Pod detection is turned off in the configuration ({reason}).",
+                 "fr": "La détection des pods est désactivée dans la configuration ({reason})."},
+    "pods_headline": {
+        "en": "{pods} engagement pod(s), {members} account(s): {share} of all engagement came from pods.",
+        "fr": "{pods} pod(s) d'engagement, {members} compte(s) : {share} de tout l'engagement vient de pods.",
+    },
+    "pods_brand": {
+        "en": "Your brand is itself in a pod ({pods}). That engagement is removed from your posts' clean figures.",
+        "fr": "Votre marque fait elle-même partie d'un pod ({pods}). Cet engagement est retiré des chiffres nets de vos publications.",
+    },
+    "pods_brand_figures": {
+        "en": "Engagement on your posts: {raw} raw, {pod} from pods, {clean} without pods.",
+        "fr": "Engagement sur vos publications : {raw} brut, {pod} venant de pods, {clean} sans les pods.",
+    },
+    "pods_rule": {
+        "en": ("A pod is a group of at least {size} accounts that engage each other's posts: both ways "
+               "(each covers at least {coverage} of the other's posts), promptly (at least {prompt_share} "
+               "within {prompt} min of publication), at least {lift}× more than their activity would give "
+               "by chance, with a score of at least {score}. Thresholds: `liens config`, section pods."),
+        "fr": ("Un pod est un groupe d'au moins {size} comptes qui s'engagent sur les publications les uns des "
+               "autres : dans les deux sens (chacun couvre au moins {coverage} des publications de l'autre), "
+               "vite (au moins {prompt_share} dans les {prompt} min après publication), au moins {lift} fois "
+               "plus que ne le donnerait le hasard vu leur activité, avec un score d'au moins {score}. "
+               "Seuils : `liens config`, section pods."),
+    },
+    "pod_title": {"en": "{pod} — score {score}, {members} members", "fr": "{pod} — score {score}, {members} membres"},
+    "pod_evidence": {
+        "en": ("{posts} posts co-engaged · median delay {delay} min · {prompt} prompt · reciprocity {recip} · "
+               "coverage {coverage} · {lift}× chance · generic comments {generic} · {engagements} engagements"),
+        "fr": ("{posts} publications co-engagées · délai médian {delay} min · {prompt} rapides · réciprocité {recip} · "
+               "couverture {coverage} · {lift} fois le hasard · commentaires génériques {generic} · {engagements} engagements"),
+    },
+    "pod_examples": {"en": "Typical comments: {examples}", "fr": "Commentaires typiques : {examples}"},
+    "col_account": {"en": "Account", "fr": "Compte"},
+    "col_brand": {"en": "Brand", "fr": "Marque"},
+    "col_member_coverage": {"en": "Posts covered by the others", "fr": "Publications couvertes par les autres"},
+    "col_member_score": {"en": "Member score", "fr": "Score du membre"},
+    "pods_more": {"en": "… and {n} more member(s)", "fr": "… et {n} autre(s) membre(s)"},
+    "yes": {"en": "yes", "fr": "oui"},
+})
+
+
+def _number(value: Any, decimals: int = 0) -> str:
+    return format_number(None if value is None else float(value), decimals=decimals)
+
+
+def print_pods(rows: list[dict[str, Any]], summary: dict[str, Any], settings: PodSettings, limit: int) -> None:
+    """Print the pods (rows of the `pods` result) and the headline figures."""
+    if summary.get("pods_skipped"):
+        console.print(t("pods_off", reason=safe(summary["pods_skipped"])))
+        return
+    console.print(t("pods_rule", size=settings.min_group_size, coverage=format_percent(settings.min_coverage, decimals=0),
+                    prompt_share=format_percent(settings.min_prompt_share, decimals=0),
+                    prompt=_number(settings.prompt_minutes), lift=_number(settings.min_lift, 1),
+                    score=_number(settings.score_threshold, 2)))
+    if not rows:
+        console.print(t("pods_none"))
+        return
+    console.print(t("pods_headline", pods=summary.get("pod_count", 0), members=summary.get("pod_members", 0),
+                    share=format_percent(summary.get("pod_engagement_share"))), style="bold")
+    if summary.get("brand_in_pod"):
+        console.print(t("pods_brand", pods=", ".join(summary.get("brand_pod_ids") or [])), style="bold red")
+    if summary.get("brand_posts_engagement_raw") is not None:
+        console.print(t("pods_brand_figures", raw=_number(summary.get("brand_posts_engagement_raw")),
+                        pod=_number(summary.get("brand_posts_engagement_pods")),
+                        clean=_number(summary.get("brand_posts_engagement_clean"))))
+    by_pod: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_pod.setdefault(row["pod_id"], []).append(row)
+    for pod, members in by_pod.items():
+        first = members[0]
+        console.print()
+        console.print(t("pod_title", pod=safe(pod), score=_number(first["pod_score"], 2), members=first["members"]),
+                      style="bold")
+        console.print(t(
+            "pod_evidence", posts=_number(first["posts_co_engaged"]), delay=_number(first["median_delay_minutes"]),
+            prompt=format_percent(first["prompt_share"], decimals=0), recip=format_percent(first["reciprocity"], decimals=0),
+            coverage=format_percent(first["coverage"], decimals=0), lift=_number(first["lift"], 1),
+            generic=format_percent(first["generic_comment_share"], decimals=0),
+            engagements=_number(first["pod_engagements"]),
+        ))
+        if first.get("example_comments"):
+            console.print(t("pod_examples", examples=safe(first["example_comments"])))
+        table = Table(t("col_account"), t("col_brand"), t("col_member_coverage"), t("col_member_score"))
+        ranked = sorted(members, key=lambda r: (not r["is_brand"], -(r["member_score"] or 0), r["account_id"]))
+        for row in ranked[:limit]:
+            table.add_row(safe(row.get("handle") or row["account_id"]), t("yes") if row["is_brand"] else "",
+                          format_percent(row["member_coverage"], decimals=0), _number(row["member_score"], 2))
+        console.print(table)
+        if len(members) > limit:
+            console.print(t("pods_more", n=len(members) - limit))
+
+
+@app.command()
+def pods(
+    store: StoreOption = DEFAULT_STORE_PATH,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Members shown per pod.")] = 20,
+    lang: LangOption = None,
+) -> None:
+    """Engagement pods: who, the evidence (co-engaged posts, delay, reciprocity, coverage), and what they inflate."""
+    use_language(lang)
+    settings = load_config(config).pods
+    with Store(store, read_only=True) as opened:
+        table = opened.result("pods")
+        handles = {}
+        if opened.has_table("accounts") and table.num_rows:
+            ids = table.column("account_id").to_pylist()
+            found = opened.con.execute(
+                "SELECT account_id, handle FROM accounts WHERE account_id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
+            handles = {a: h for a, h in found if h}
+        summary = stored_summary(opened)
+    rows = [dict(row, handle=handles.get(row["account_id"])) for row in table.to_pylist()]
+    print_pods(rows, summary, settings, limit)
