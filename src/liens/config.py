@@ -46,7 +46,7 @@ class PodSettings:
     min_reciprocity: float = field(default=0.3, metadata={"help": "Minimum reciprocity of a pair: the weaker direction's coverage over the stronger's (0 = one-sided, 1 = balanced)."})
     prompt_minutes: float = field(default=60.0, metadata={"help": "An engagement is prompt when it comes within this many minutes of the post's publication."})
     min_prompt_share: float = field(default=0.5, metadata={"help": "Minimum share of a pair's mutual engagements that are prompt."})
-    min_lift: float = field(default=3.0, metadata={"help": "Minimum ratio of a pair's mutual engagement to what chance would give from their activity and the posts' popularity."})
+    min_lift: float = field(default=2.0, metadata={"help": "Minimum ratio of a pair's engagement of each other to what chance would give from their activity and the posts' popularity (geometric mean of both directions)."})
     min_group_size: int = field(default=3, metadata={"help": "Minimum members of a pod."})
     min_member_share: float = field(default=0.5, metadata={"help": "A member must form a kept pair with at least this share of the other members of its group."})
     score_threshold: float = field(default=0.5, metadata={"help": "Minimum pod score (0-1: geometric mean of density, reciprocity, coverage and promptness) to flag a group."})
