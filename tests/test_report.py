@@ -1,0 +1,191 @@
+"""The HTML report: every result and figure shown, offline, escaped, formatted per language."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from liens import api
+from liens.analyses.runner import stored_summary
+from liens.presentation.report import build_report, export_charts, render_report
+from liens.presentation.report.sections import VIEWS, presented
+from liens.presentation.report.source import Source
+from liens.presentation.report.texts import has_text
+from liens.store import Store
+
+XSS_SCRIPT = "<script>window.__xss = 1</script>pwned"
+XSS_IMG = '<img src=x onerror="window.__xss = 2">'
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def hand_built_dataset(folder: Path) -> Path:
+    """A tiny brand world with known counts and two planted XSS payloads in user text.
+
+    brand posts p1..p4 (instagram); 6 people; 3 comments (one <script>, one onerror), likes.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    accounts = [{"account_id": "brand", "platform": "instagram", "handle": "maison", "display_name": "Maison",
+                 "followers_count": "12000", "is_brand": "true"}]
+    for i in range(1, 7):
+        accounts.append({"account_id": f"u{i}", "platform": "instagram", "handle": f"user{i}",
+                         "display_name": XSS_IMG if i == 2 else f"User {i}", "followers_count": str(10 * i),
+                         "is_brand": "false"})
+    _write(folder / "accounts.csv", accounts)
+    posts = [{"post_id": f"p{i}", "author_id": "brand", "created_at": f"2024-03-0{i}T10:00:00Z", "platform": "instagram",
+              "format": "photo", "caption": f"Post {i}"} for i in range(1, 5)]
+    _write(folder / "posts.csv", posts)
+    inter = []
+    n = 0
+    for p in range(1, 5):
+        for u in range(1, 7):
+            n += 1
+            inter.append({"interaction_id": f"i{n}", "kind": "like", "actor_id": f"u{u}", "created_at": f"2024-03-0{p}T10:0{u}:00Z",
+                          "post_id": f"p{p}", "parent_id": "", "text": "", "platform": "instagram"})
+    inter += [
+        {"interaction_id": "c1", "kind": "comment", "actor_id": "u1", "created_at": "2024-03-01T11:00:00Z", "post_id": "p1",
+         "parent_id": "", "text": XSS_SCRIPT, "platform": "instagram"},
+        {"interaction_id": "c2", "kind": "comment", "actor_id": "u2", "created_at": "2024-03-02T11:00:00Z", "post_id": "p2",
+         "parent_id": "", "text": XSS_IMG + " combien ça coûte ?", "platform": "instagram"},
+        {"interaction_id": "c3", "kind": "comment", "actor_id": "u3", "created_at": "2024-03-03T11:00:00Z", "post_id": "p3",
+         "parent_id": "", "text": "Super produit", "platform": "instagram"},
+        {"interaction_id": "r1", "kind": "reply", "actor_id": "brand", "created_at": "2024-03-03T12:00:00Z", "post_id": "p3",
+         "parent_id": "c3", "text": "Merci !", "platform": "instagram"},
+    ]
+    _write(folder / "interactions.csv", inter)
+    _write(folder / "audience.csv", [{"account_id": "brand", "date": f"2024-03-{d:02d}", "followers": str(11000 + 100 * d + (600 if d >= 5 else 0))}
+                                     for d in range(1, 11)])
+    return folder
+
+
+def plant_results(store: Store) -> None:
+    """Result tables shaped like the other analyses' (pods, unanswered, …), with user text in them."""
+    con = store.con
+    con.execute("""CREATE OR REPLACE TABLE result_pods AS SELECT * FROM (VALUES
+        ('pod-1', 'u1', 0.93, 4, 2.5, 0.9, 1.0, 'great post 🔥'),
+        ('pod-1', 'u2', 0.93, 4, 2.5, 0.9, 1.0, 'great post 🔥'),
+        ('pod-1', 'u3', 0.93, 4, 2.5, 0.9, 1.0, 'great post 🔥')) AS t(pod_id, account_id, score, co_engaged_posts,
+        median_delay_minutes, reciprocity, coverage, example_comments)""")
+    con.execute(f"""CREATE OR REPLACE TABLE result_unanswered AS SELECT * FROM (VALUES
+        ('c1', 'u1', TIMESTAMP '2024-03-01 11:00:00', 'critique', 'comment', {sql_str(XSS_SCRIPT)}, 3),
+        ('c2', 'u2', TIMESTAMP '2024-03-02 11:00:00', 'purchase', 'comment', {sql_str(XSS_IMG)}, 5))
+        AS t(interaction_id, account_id, created_at, intent, kind, text, urgency)""")
+
+
+def sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("report")
+    data = hand_built_dataset(root / "data")
+    path = root / "small.duckdb"
+    with Store(path) as store:
+        api.load(data, store)
+        api.analyze(store)
+        plant_results(store)
+    return path
+
+
+def test_report_is_self_contained_and_offline(small_store, tmp_path):
+    with Store(small_store) as store:
+        out = build_report(store, tmp_path / "r.html", lang="en")
+    html = out.read_text(encoding="utf-8")
+    # No network at view time: no external script, stylesheet, image or font.
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "vegaEmbed" in html and "<script src" not in html
+    assert 'http-equiv="Content-Security-Policy"' in html and "unsafe-inline" not in html.split("script-src")[1].split('"')[0]
+    for key in ("vanity", "authenticity", "community", "conversation", "responsiveness", "business", "actions"):
+        assert f'id="{key}"' in html
+
+
+def test_user_text_is_escaped(small_store):
+    with Store(small_store) as store:
+        html = render_report(Source(store.con), "en")
+    assert XSS_SCRIPT not in html and "onerror=\"window" not in html
+    assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;pwned" in html
+    # Chart specs hold no raw '<' either (they sit inside <script> elements).
+    for spec in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', html, flags=re.S):
+        assert "<" not in spec
+        json.loads(spec)
+
+
+def test_every_result_table_and_figure_is_shown(small_store):
+    """Fails until a new result table gets a view and every summary figure a label."""
+    with Store(small_store) as store:
+        names = store.result_names()
+        summary = stored_summary(store)
+        html = render_report(Source(store.con), "en")
+    missing_views = [n for n in names if not presented(n)]
+    assert not missing_views, f"result tables without a presentation in the report: {missing_views}"
+    shown = set(re.findall(r'data-tables?="([^"]*)"', html))
+    shown_tables = {name for group in shown for name in group.split()}
+    assert set(names) <= shown_tables, f"not shown: {set(names) - shown_tables}"
+    assert "data-fallback" not in html
+    unlabeled = [k for k in summary if not has_text(f"fig:{k}")]
+    assert not unlabeled, f"summary figures without a label: {unlabeled}"
+    figures = set(re.findall(r'data-figure="([^"]+)"', html))
+    for key in summary:
+        assert key in figures or f"<td>{key}</td>" in html
+
+
+def test_key_figures_and_french_formatting(small_store):
+    with Store(small_store) as store:
+        summary = stored_summary(store)
+        en = render_report(Source(store.con), "en")
+        fr = render_report(Source(store.con), "fr")
+    # 12,000 followers in the accounts table, but the audience series says 11,000 + 100*10 + 600 = 12,600.
+    assert summary["followers"] == 12600
+    assert "12,600" in en and "12\u202f600" in fr
+    # 24 likes + 3 comments + 1 reply on 4 brand posts: 28 / 4 / 12 600 = 0.0556 %
+    assert summary["vanity_engagements_on_brand_posts"] == 28
+    assert "0.06%" in en and "0,06\u00a0%" in fr
+    assert "Vitrine ou réalité" in fr and "Vanity vs real" in en
+    # The planted pod shows with its evidence, one row per pod, 3 members.
+    assert "pod-1" in en and "Pods found" in en
+    # Recommended actions come from the figures: two unanswered messages.
+    assert "Answer the 2 messages" in en
+
+
+def test_missing_analysis_says_so_in_one_line(tmp_path):
+    data = hand_built_dataset(tmp_path / "data")
+    with Store(tmp_path / "s.duckdb") as store:
+        api.load(data, store)
+        api.analyze(store, config=None)
+        for name in store.result_names():
+            if name not in ("accounts", "interactions"):
+                store.con.execute(f'DROP TABLE "result_{name}"')
+        html = render_report(Source(store.con), "en")
+    assert html.count("has not run on this store") >= 3
+
+
+def test_charts_export_to_svg_and_png(small_store, tmp_path):
+    with Store(small_store) as store:
+        files = export_charts(store, tmp_path / "charts", lang="fr", formats=("svg", "png"))
+    svgs = [f for f in files if f.suffix == ".svg"]
+    pngs = [f for f in files if f.suffix == ".png"]
+    assert svgs and len(svgs) == len(pngs)
+    assert all(f.stat().st_size > 500 for f in files)
+    text = (tmp_path / "charts" / "vanity-audience.svg").read_text(encoding="utf-8")
+    assert "Abonnés" in text and "<script" not in text
+
+
+def test_report_command(small_store, tmp_path):
+    from typer.testing import CliRunner
+
+    from liens.presentation.cli import app
+
+    out = tmp_path / "rapport.html"
+    result = CliRunner().invoke(app, ["report", "--store", str(small_store), "--out", str(out), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    assert out.exists() and 'lang="fr"' in out.read_text(encoding="utf-8")
