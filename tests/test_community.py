@@ -1,0 +1,309 @@
+"""Community: weighted engagement, members and levels, retention, ambassadors, identities, content.
+
+The hand-built world below is small enough to work out every answer by hand; the expected figures
+are derived in the comments next to each assertion. Generated worlds check the ambassadors against
+the planted truth.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from liens.analyses.base import Output, Step
+from liens.analyses.community import community
+from liens.analyses.core import core
+from liens.analyses.runner import run_analyses
+from liens.config import CommunitySettings, Config
+from liens.store import Store, load_path
+
+LONG = "x" * 120  # a long text: +3 (long_text_chars 100, long_text_bonus 3)
+
+ACCOUNTS = [
+    # account_id, platform, handle, is_brand, followers_count
+    ("brand", "instagram", "brand", "true", "1000"),
+    ("alice_ig", "instagram", "alice", "false", ""),   # same handle on two platforms: one person
+    ("alice_fb", "facebook", "@Alice", "false", ""),   # -> member_id alice_fb (smallest account id)
+    ("bob", "instagram", "bob", "false", ""),          # identities: M-bob
+    ("bob_tw", "twitter", "bobby", "false", ""),
+    ("carol", "instagram", "carol", "false", ""),
+    ("dan", "instagram", "dan", "false", ""),          # pod account: everything inauthentic
+    ("eve", "instagram", "eve", "false", ""),          # the critic
+    ("fay", "instagram", "fay", "false", ""),          # defends the brand
+    ("gus", "instagram", "gus", "false", ""),          # shares spontaneously
+    ("hal", "instagram", "hal", "false", ""),          # new, very engaged
+    ("ian", "instagram", "ian", "false", ""),          # follows, never engages
+    ("jo", "instagram", "jo", "false", ""),            # same handle as jo_bis but same platform:
+    ("jo_bis", "instagram", "jo", "false", ""),        # not linked
+]
+POSTS = [
+    # post_id, created_at, format, campaign
+    ("P1", "2024-01-03T09:00:00", "photo", ""),
+    ("P2", "2024-01-17T09:00:00", "reel", ""),
+    ("P3", "2024-02-07T09:00:00", "photo", "Spring contest"),  # a contest: its shares are prompted
+    ("P4", "2024-03-06T09:00:00", "reel", "launch"),
+    ("P5", "2024-04-03T09:00:00", "photo", "launch"),
+]
+# interaction_id, kind, actor, created_at, post_id, target_id, parent_id, text, authentic, intent, sentiment
+# Weights (defaults): like 1, comment/reply 3, mention 6, save 6, share 8, story_reply 8, dm 10; long text +3.
+# ISO weeks: W1 = Jan 1-7, W3 = Jan 15-21, W6 = Feb 5-11 ... W10 = Mar 4-10, W14 = Apr 1-7 ... W17 = Apr 22-28.
+INTERACTIONS = [
+    ("a1", "comment", "alice_ig", "2024-01-03T10:00:00", "P1", "", "", "love it", "", "", ""),          # 3, Jan W1
+    ("a2", "comment", "alice_fb", "2024-01-17T10:00:00", "P2", "", "", LONG, "", "", ""),              # 6, Jan W3
+    ("a3", "like", "alice_ig", "2024-01-17T11:00:00", "P2", "", "", "", "", "", ""),                   # 1, Jan W3
+    ("r2", "reply", "brand", "2024-01-18T10:00:00", "P2", "", "a2", "thanks!", "", "", ""),            # brand: no score
+    ("g1", "share", "gus", "2024-01-04T10:00:00", "P1", "", "", "", "", "", ""),                       # 8, Jan W1
+    ("a4", "comment", "alice_ig", "2024-02-07T10:00:00", "P3", "", "", "nice", "", "", ""),            # 3, Feb W6
+    ("b1", "dm", "bob", "2024-02-05T09:00:00", "", "brand", "", "hello", "", "", ""),                  # 10, Feb W6
+    ("b5", "comment", "bob", "2024-02-07T12:00:00", "P3", "", "", LONG, "", "", ""),                   # 6, Feb W6
+    ("b6", "save", "bob", "2024-02-08T09:00:00", "P3", "", "", "", "", "", ""),                        # 6, Feb W6
+    ("b2", "story_reply", "bob", "2024-02-12T09:00:00", "", "brand", "", "wow", "", "", ""),           # 8, Feb W7
+    ("b3", "mention", "bob_tw", "2024-02-19T09:00:00", "", "brand", "", "go see @brand", "", "", ""),  # 6, Feb W8
+    ("b4", "mention", "bob_tw", "2024-02-26T09:00:00", "", "brand", "", "@brand again", "", "", ""),   # 6, Feb W9
+    ("g2", "share", "gus", "2024-02-08T10:00:00", "P3", "", "", "", "", "", ""),                       # 8, Feb W6 (contest)
+    ("a5", "share", "alice_fb", "2024-03-06T10:00:00", "P4", "", "", "", "", "", ""),                  # 8, Mar W10
+    ("a6", "comment", "alice_ig", "2024-03-06T11:00:00", "P4", "", "", "good", "", "", ""),            # 3, Mar W10
+    ("c1", "like", "carol", "2024-03-06T12:00:00", "P4", "", "", "", "", "", ""),                      # 1, Mar W10
+    ("d1", "like", "dan", "2024-03-06T09:05:00", "P4", "", "", "", "false", "", ""),                   # 1, inauthentic
+    ("d2", "comment", "dan", "2024-03-06T09:06:00", "P4", "", "", "great post", "false", "generic", "positive"),  # 3, inauthentic
+    ("e1", "comment", "eve", "2024-03-07T10:00:00", "P4", "", "", "Terrible service, never again", "", "critique", "negative"),  # 3, Mar W10
+    ("r1", "reply", "brand", "2024-03-08T09:00:00", "P4", "", "e1", "sorry, we will fix it", "", "support", "neutral"),
+    ("f1", "reply", "fay", "2024-03-08T10:00:00", "P4", "", "e1", "I disagree, they have always been great with me", "", "praise", "positive"),  # 3, W10
+    ("f3", "reply", "fay", "2024-03-09T10:00:00", "P4", "", "e1", "Agreed, awful delay", "", "critique", "negative"),  # 3, W10: no defence
+    ("g3", "share", "gus", "2024-03-07T10:00:00", "P4", "", "", "", "", "", ""),                       # 8, Mar W10
+    ("c2", "like", "carol", "2024-04-03T12:00:00", "P5", "", "", "", "", "", ""),                      # 1, Apr W14
+    ("d3", "like", "dan", "2024-04-03T09:02:00", "P5", "", "", "", "false", "", ""),                   # 1, inauthentic
+    ("e2", "comment", "eve", "2024-04-04T10:00:00", "P5", "", "", "Disappointed, my order arrived broken", "", "critique", "negative"),  # 3, W14
+    ("f2", "reply", "fay", "2024-04-05T10:00:00", "P5", "", "e2", "Really? I love this brand. " + LONG, "", "praise", "positive"),  # 6, W14
+    ("h1", "dm", "hal", "2024-04-02T10:00:00", "", "brand", "", "hi", "", "", ""),                     # 10, Apr W14
+    ("h2", "share", "hal", "2024-04-09T10:00:00", "P5", "", "", "", "", "", ""),                       # 8, Apr W15
+    ("h3", "story_reply", "hal", "2024-04-16T10:00:00", "", "brand", "", "so good", "", "", ""),       # 8, Apr W16
+    ("h4", "dm", "hal", "2024-04-23T10:00:00", "", "brand", "", "question", "", "", ""),              # 10, Apr W17
+    ("h5", "comment", "hal", "2024-04-24T12:00:00", "P5", "", "", LONG, "", "", ""),                   # 6, Apr W17 (last)
+]
+FOLLOWS = [("alice_ig", "brand"), ("bob", "brand"), ("carol", "brand"), ("ian", "brand"), ("dan", "brand"), ("jo", "brand")]
+IDENTITIES = [("M-bob", "bob"), ("M-bob", "bob_tw")]
+
+# Thresholds chosen so that the small world shows every rule; each is worked out below.
+SETTINGS = CommunitySettings(
+    love_monthly_decay=0.5, advocate_love=40, contributor_love=15, participant_love=12,
+    advocate_weeks=4, contributor_weeks=3, participant_weeks=2,
+    regular_min_comments=3, regular_min_weeks=3,
+)
+
+
+def _write(path: Path, header: list[str], rows: list[tuple]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _flags(with_conversation: bool):
+    """Stands in for the pods and conversation steps: reads their answers from extra columns."""
+
+    def run(ctx):
+        raw = ctx.inputs["interactions"]
+        cols = {"is_authentic": raw.authentic.fill_null("") != "false"}
+        if with_conversation:
+            cols |= {"intent": raw.intent.nullif(""), "sentiment": raw.sentiment.nullif("")}
+        return Output(interaction_columns=raw.select("interaction_id", **cols))
+
+    return run
+
+
+def _hand_world(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / "accounts.csv", ["account_id", "platform", "handle", "is_brand", "followers_count"], ACCOUNTS)
+    _write(folder / "posts.csv", ["post_id", "author_id", "created_at", "format", "campaign"],
+           [(p, "brand", at, fmt, camp) for p, at, fmt, camp in POSTS])
+    _write(folder / "interactions.csv",
+           ["interaction_id", "kind", "actor_id", "created_at", "post_id", "target_id", "parent_id", "text",
+            "authentic", "intent", "sentiment"], INTERACTIONS)
+    _write(folder / "follows.csv", ["follower_id", "followee_id", "followed_at"],
+           [(a, b, "2023-12-01T00:00:00") for a, b in FOLLOWS])
+    _write(folder / "identities.csv", ["member_id", "account_id"], IDENTITIES)
+    return folder
+
+
+def _run(tmp: Path, with_conversation: bool = True, settings: CommunitySettings = SETTINGS):
+    world = _hand_world(tmp / "world")
+    store = Store(tmp / "hand.duckdb")
+    load_path(store, world)
+    config = Config(community=settings)
+    steps = [Step("core", core), Step("flags", _flags(with_conversation)), Step("community", community)]
+    summary = run_analyses(store, config, steps=steps)
+    tables = {name: store.result(name).to_pylist() for name in store.result_names()}
+    return store, summary, tables
+
+
+@pytest.fixture(scope="module")
+def hand(tmp_path_factory):
+    store, summary, tables = _run(tmp_path_factory.mktemp("hand"))
+    yield summary, tables
+    store.close()
+
+
+def _by(rows, key):
+    return {row[key]: row for row in rows}
+
+
+def test_identities_link_same_person(hand):
+    _, t = hand
+    acc = _by(t["accounts"], "account_id")
+    assert acc["alice_ig"]["member_id"] == acc["alice_fb"]["member_id"] == "alice_fb"  # same handle, two platforms
+    assert acc["bob"]["member_id"] == acc["bob_tw"]["member_id"] == "M-bob"  # identities table
+    assert acc["jo"]["member_id"] == "jo" and acc["jo_bis"]["member_id"] == "jo_bis"  # same platform: two people
+    members = _by(t["members"], "member_id")
+    assert members["alice_fb"]["accounts"] == 2 and members["M-bob"]["accounts"] == 2
+
+
+def test_weighted_scores_raw_and_clean(hand):
+    summary, t = hand
+    members = _by(t["members"], "member_id")
+    # alice: a1 3 + a2 (long) 6 + a3 1 + a4 3 + a5 share 8 + a6 3 = 24, over two accounts.
+    # bob: dm 10 + long comment 6 + save 6 + story reply 8 + two mentions 12 = 42.
+    # carol 1 + 1; eve 3 + 3; fay 3 + 3 + (long) 6; gus three shares 24; hal 10 + 8 + 8 + 10 + 6.
+    expected = {"alice_fb": 24, "M-bob": 42, "carol": 2, "eve": 6, "fay": 12, "gus": 24, "hal": 42}
+    assert {m: members[m]["engagement_score"] for m in expected} == expected
+    assert set(members) == set(expected)  # dan (all inauthentic), ian, jo: not members
+    acc = _by(t["accounts"], "account_id")
+    # dan's pod activity counts raw (like 1 + comment 3 + like 1) but not clean.
+    assert (acc["dan"]["engagement_score_raw"], acc["dan"]["engagement_score"]) == (5, 0)
+    assert acc["alice_ig"]["engagement_score"] == 24  # the person's score on each of its accounts
+    assert summary["raw_engagement_score"] == 157 and summary["clean_engagement_score"] == 152
+    weights = _by(t["interactions"], "interaction_id")
+    assert [weights[i]["engagement_weight"] for i in ("a2", "a3", "b1", "b2", "b6", "g1", "f2")] == [6, 1, 10, 8, 6, 8, 6]
+    # On the 5 brand posts: raw 11 + 7 + 23 + 33 + 25 = 99, clean 11 + 7 + 23 + 29 + 24 = 94; 1000 followers.
+    assert summary["raw_engagement_rate"] == pytest.approx(99 / 5 / 1000)
+    assert summary["clean_engagement_rate"] == pytest.approx(94 / 5 / 1000)
+
+
+def test_levels_love_milestones_promote_at_once_demote_slowly(hand):
+    _, t = hand
+    members = _by(t["members"], "member_id")
+    # Love (decay 0.5) at the last month, April:
+    # alice: Jan 10 -> Feb 5 + 3 = 8 -> Mar 4 + 11 = 15 -> Apr 7.5; bob: Feb 42 -> Mar 21 -> Apr 10.5;
+    # carol: Mar 1 -> Apr 1.5; eve: 3 -> 4.5; fay: 6 -> 9; gus: 8 -> 12 -> 14 -> 7; hal: Apr 42.
+    love = {"alice_fb": 7.5, "M-bob": 10.5, "carol": 1.5, "eve": 4.5, "fay": 9, "gus": 7, "hal": 42}
+    assert {m: members[m]["love"] for m in love} == pytest.approx(love)
+    # hal: 42 love and 4 active weeks in his first month: advocate at once.
+    # bob: advocate in Feb (42, 4 weeks), contributor in Mar (21), only explorer by love in Apr (10.5 < 12),
+    #   but demotion is one level a month: min(1 + 2, 2 + 1, 4 + 0) = 3, participant.
+    # alice: contributor in Mar (15 love, 4 weeks), explorer by love in Apr: held participant.
+    # gus: participant in Feb-Mar (12 and 14 love, 2 then 3 weeks), explorer in Apr: one level down is allowed.
+    levels = {"hal": "advocate", "M-bob": "participant", "alice_fb": "participant", "gus": "explorer",
+              "carol": "explorer", "eve": "explorer", "fay": "explorer"}
+    assert {m: members[m]["member_level"] for m in levels} == levels
+    acc = _by(t["accounts"], "account_id")
+    assert acc["bob_tw"]["member_level"] == "participant" and acc["ian"]["member_level"] is None
+    assert acc["alice_ig"]["active_weeks"] == 4  # W1, W3, W6, W10 over both accounts
+
+
+def test_members_followers_and_retention(hand):
+    summary, t = hand
+    members = _by(t["members"], "member_id")
+    # End of data: Apr 24 12:00; recent window from Mar 25 12:00, the one before from Feb 24 12:00.
+    status = {"hal": "new", "carol": "active", "eve": "active", "fay": "active",
+              "alice_fb": "recently_inactive", "M-bob": "recently_inactive", "gus": "recently_inactive"}
+    assert {m: members[m]["member_status"] for m in status} == status
+    assert (summary["members"], summary["active_members"]) == (7, 4)
+    assert (summary["newly_active_members"], summary["recently_inactive_members"]) == (1, 3)
+    # Active in the window before: alice, bob (Feb 26), carol, eve, fay, gus; silent since: alice, bob, gus.
+    assert summary["churned_members"] == 3 and summary["churn_rate"] == pytest.approx(0.5)
+    # Followers as persons: alice, bob, carol, ian, dan, jo; only carol is active.
+    assert summary["follower_persons"] == 6 and summary["lethargic_share"] == pytest.approx(5 / 6)
+    assert summary["member_levels"] == {"advocate": 1, "contributor": 0, "participant": 2, "explorer": 4}
+
+
+def test_cohorts_exact(hand):
+    _, t = hand
+    rows = {(str(r["cohort"])[:7], str(r["month"])[:7]): (r["cohort_size"], r["active_members"])
+            for r in t["cohorts"]}
+    assert rows == {
+        # January: alice and gus, both back in Feb (a4, the contest share g2) and Mar, gone in Apr.
+        ("2024-01", "2024-01"): (2, 2), ("2024-01", "2024-02"): (2, 2), ("2024-01", "2024-03"): (2, 2),
+        ("2024-01", "2024-04"): (2, 0),
+        # February: bob, never back.
+        ("2024-02", "2024-02"): (1, 1), ("2024-02", "2024-03"): (1, 0), ("2024-02", "2024-04"): (1, 0),
+        # March: carol, eve, fay, all back in April. April: hal.
+        ("2024-03", "2024-03"): (3, 3), ("2024-03", "2024-04"): (3, 3),
+        ("2024-04", "2024-04"): (1, 1),
+    }
+    periods = sorted(t["periods"], key=lambda r: r["month"])
+    column = lambda name: [r[name] for r in periods]  # noqa: E731
+    assert column("raw_engagement") == [18, 53, 33, 53]
+    assert column("clean_engagement") == [18, 53, 29, 52]  # dan's 4 in Mar and 1 in Apr removed
+    assert column("active_members") == [2, 3, 5, 4]
+    assert column("new_members") == [2, 1, 3, 1]
+    assert column("churned_members") == [0, 0, 1, 2]  # bob after Feb; alice and gus after Mar
+
+
+def test_ambassadors_with_evidence(hand):
+    summary, t = hand
+    found = {(r["member_id"], r["kind"]): r for r in t["ambassadors"]}
+    # regular: alice's 4 comments in 4 weeks (fay: 3 replies in 2 weeks; eve 2 comments: not regular).
+    # defender: fay's f1 and f2 support the brand under eve's critiques; f3 agrees with eve: not counted.
+    # sharer: gus g1 and g3 (g2 was on a contest post); bob's two mentions. alice and hal shared once.
+    assert set(found) == {("alice_fb", "regular"), ("fay", "defender"), ("gus", "sharer"), ("M-bob", "sharer")}
+    regular = found[("alice_fb", "regular")]
+    assert (regular["account_id"], regular["evidence_count"], regular["evidence_weeks"]) == ("alice_ig", 4, 4)
+    assert set(regular["example_interaction_ids"].split(",")) == {"a6", "a4", "a2"}  # the latest three
+    defender = found[("fay", "defender")]
+    assert (defender["evidence_count"], defender["evidence_items"]) == (2, 2)
+    assert set(defender["example_interaction_ids"].split(",")) == {"f1", "f2"}
+    assert found[("M-bob", "sharer")]["account_id"] == "bob_tw"
+    # Ties in evidence rank by member id: "M-bob" sorts before "gus".
+    assert (found[("M-bob", "sharer")]["rank"], found[("gus", "sharer")]["rank"]) == (1, 2)
+    assert summary["ambassadors"] == {"regular": 1, "defender": 1, "sharer": 2}
+    acc = _by(t["accounts"], "account_id")
+    assert acc["bob"]["is_ambassador"] and acc["bob"]["ambassador_kind"] == "sharer"
+    assert acc["fay"]["ambassador_kind"] == "defender" and not acc["eve"]["is_ambassador"]
+
+
+def test_defenders_without_conversation_step_use_the_lexicon(tmp_path):
+    store, _, t = _run(tmp_path, with_conversation=False)
+    store.close()
+    defenders = [r for r in t["ambassadors"] if r["kind"] == "defender"]
+    assert [r["member_id"] for r in defenders] == ["fay"]
+    assert set(defenders[0]["example_interaction_ids"].split(",")) == {"f1", "f2"}
+
+
+def test_conversation_depth(hand):
+    summary, t = hand
+    # Threads: a2 (brand reply r2), e1 (r1, f1, f3), e2 (f2): 5 replies over 3 threads, 2 answered by the brand.
+    assert summary["conversation_threads"] == 3
+    assert summary["replies_per_thread"] == pytest.approx(5 / 3)
+    assert summary["threads_answered_by_brand"] == 2
+    members = _by(t["members"], "member_id")
+    assert (members["alice_fb"]["threads"], members["alice_fb"]["brand_turns"]) == (1, 1)
+    assert (members["eve"]["threads"], members["eve"]["brand_turns"]) == (2, 1)
+    assert (members["fay"]["threads"], members["fay"]["brand_turns"]) == (2, 0)
+
+
+def test_content_real_versus_vanity(hand):
+    _, t = hand
+    posts = _by(t["posts"], "post_id")
+    assert {p: (posts[p]["likes"], posts[p]["clean_likes"]) for p in posts} == {
+        "P1": (0, 0), "P2": (1, 1), "P3": (0, 0), "P4": (2, 1), "P5": (2, 1)}
+    assert {p: (posts[p]["raw_engagement"], posts[p]["clean_engagement"]) for p in posts} == {
+        "P1": (11, 11), "P2": (7, 7), "P3": (23, 23), "P4": (33, 29), "P5": (25, 24)}
+    # By likes P4 and P5 tie first and P2 is third; by real engagement P3 (a contest) is third and P2 last.
+    assert {p: (posts[p]["likes_rank"], posts[p]["real_rank"]) for p in posts} == {
+        "P1": (4, 4), "P2": (3, 5), "P3": (4, 3), "P4": (1, 1), "P5": (1, 2)}
+    content = {(r["dimension"], r["value"]): r for r in t["content"]}
+    # reels P2 + P4: (7 + 29) / 2 = 18 clean per post; photos P1, P3, P5: (11 + 23 + 24) / 3.
+    assert content[("format", "reel")]["clean_engagement_per_post"] == pytest.approx(18)
+    assert content[("format", "photo")]["clean_engagement_per_post"] == pytest.approx(58 / 3)
+    assert content[("format", "photo")]["real_rank"] == 1
+
+
+def test_settings_change_the_weights(tmp_path):
+    settings = dataclasses.replace(SETTINGS, weight_share=1.0)
+    store, summary, t = _run(tmp_path, settings=settings)
+    store.close()
+    # The five shares (g1, g2, g3, a5, h2) now weigh 1 instead of 8: 152 - 5 * 7 = 117.
+    assert summary["clean_engagement_score"] == 152 - 5 * 7
