@@ -5,12 +5,14 @@ metrics use it) and returns result tables; see `base.py` for the contract.
 """
 
 from .base import Context, Output, Step
+from .community import community
 from .core import core
 from .pods import detect_pods
 
 STEPS: list[Step] = [
     Step("core", core),
     Step("pods", detect_pods),
+    Step("community", community),
 ]
 
 __all__ = ["STEPS", "Context", "Output", "Step"]
