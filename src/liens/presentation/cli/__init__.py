@@ -17,6 +17,7 @@ FEATURE_MODULES = [
     "liens.presentation.cli.core",
     "liens.presentation.cli.pods",
     "liens.presentation.cli.present",
+    "liens.presentation.cli.community",
 ]
 
 for _module in FEATURE_MODULES:
