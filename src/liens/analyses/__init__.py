@@ -5,6 +5,7 @@ metrics use it) and returns result tables; see `base.py` for the contract.
 """
 
 from .base import Context, Output, Step
+from .business import business
 from .community import community
 from .core import core
 from .pods import detect_pods
@@ -13,6 +14,7 @@ STEPS: list[Step] = [
     Step("core", core),
     Step("pods", detect_pods),
     Step("community", community),
+    Step("business", business),
 ]
 
 __all__ = ["STEPS", "Context", "Output", "Step"]
