@@ -78,10 +78,15 @@ def community(ctx: Context) -> Output:
         ambassador_kinds=members.ambassador_kinds,
     ).cache()
 
-    account_columns = ids.left_join(members, "member_id").select(
+    # Scores come from every person who did anything (a pod account has a raw score, a clean 0);
+    # levels and ambassador status from members.
+    person = figures.select("member_id", "clean_score", "raw_score", "active_weeks").left_join(
+        members.select("member_id", "member_level", "is_ambassador", "ambassador_kind"), "member_id",
+    ).drop("member_id_right")
+    account_columns = ids.left_join(person, "member_id").select(
         "account_id", "member_id",
-        engagement_score=ibis._.engagement_score.fill_null(0.0),
-        engagement_score_raw=ibis._.engagement_score_raw.fill_null(0.0),
+        engagement_score=ibis._.clean_score.fill_null(0.0),
+        engagement_score_raw=ibis._.raw_score.fill_null(0.0),
         member_level=ibis._.member_level,
         active_weeks=ibis._.active_weeks.fill_null(0),
         is_ambassador=ibis._.is_ambassador.fill_null(False),
@@ -97,7 +102,7 @@ def community(ctx: Context) -> Output:
         "members": members,
         "posts": posts,
         "content": content_figures(posts),
-        "cohorts": cohorts(active_months, figures),
+        "cohorts": cohorts(active_months, figures, months),
         "periods": periods(base, active_months),
         "ambassadors": found,
     }

@@ -14,7 +14,10 @@ All evidence is clean (authenticity flags removed) and counted per person (membe
   were unprompted: not a reply to the brand, and not on a post whose campaign names a contest
   (`prompted_campaign_words`).
 
-A person may hold several kinds; `ambassador_kind` on accounts gives the first of KIND_PRIORITY.
+A person may hold several kinds. Each row's `strength` is its evidence over the kind's bar
+(for regulars, distinct weeks over `regular_min_weeks`); `ambassador_kind` on accounts is the kind
+where the person stands out most (highest strength; ties go to the first of KIND_PRIORITY), so a
+weekly commenter who shared twice is a regular, not a sharer.
 """
 
 from __future__ import annotations
@@ -163,7 +166,12 @@ def ambassadors(ctx: Context, base: ir.Table) -> ir.Table:
         (per.kind == "defender", per.evidence_count >= settings.defender_min_replies),
         else_=per.evidence_count >= settings.sharer_min_actions,
     )
-    per = per.filter(keep)
+    strength = ibis.cases(
+        (per.kind == "regular", per.evidence_weeks / max(1, settings.regular_min_weeks)),
+        (per.kind == "defender", per.evidence_count / max(1, settings.defender_min_replies)),
+        else_=per.evidence_count / max(1, settings.sharer_min_actions),
+    )
+    per = per.filter(keep).mutate(strength=strength.cast("float64"))
     # The account that carries most of a person's evidence, and the latest examples.
     by_account = evidence.group_by(["member_id", "kind", "actor_id"]).agg(n=evidence.count())
     by_account = by_account.mutate(_r=ibis.row_number().over(
@@ -176,17 +184,24 @@ def ambassadors(ctx: Context, base: ir.Table) -> ir.Table:
         example_interaction_ids=latest.interaction_id.group_concat(","))
     table = per.join(main, ["member_id", "kind"]).join(examples, ["member_id", "kind"])
     rank = ibis.row_number().over(
-        group_by="kind", order_by=[ibis.desc("evidence_count"), ibis.desc("evidence_weeks"), "member_id"]) + 1
+        group_by="kind", order_by=[ibis.desc("strength"), ibis.desc("evidence_count"), "member_id"]) + 1
     return table.select(
         "account_id", "member_id", "kind", "evidence_count", "evidence_weeks", "evidence_items",
-        "first_at", "last_at", "example_interaction_ids", rank=rank,
+        "first_at", "last_at", "example_interaction_ids", "strength", rank=rank,
     ).order_by(["kind", "rank"])
 
 
 def primary_kinds(table: ir.Table) -> ir.Table:
-    """(member_id, ambassador_kind, ambassador_kinds): the first kind in KIND_PRIORITY, and all of them."""
+    """(member_id, ambassador_kind, ambassador_kinds): the strongest kind, and all of them."""
     order = ibis.cases(*[(table.kind == k, i) for i, k in enumerate(KIND_PRIORITY)], else_=len(KIND_PRIORITY))
-    ranked = table.mutate(_o=order, _r=ibis.row_number().over(group_by="member_id", order_by=order))
+    ranked = table.mutate(_r=ibis.row_number().over(
+        group_by="member_id", order_by=[ibis.desc(table.strength), order]))
     first = ranked.filter(ranked._r == 0).select("member_id", ambassador_kind="kind")
-    every = ranked.group_by("member_id").agg(ambassador_kinds=ranked.kind.group_concat(","))
+    # All kinds, in the fixed order of KINDS (group_concat has no portable order).
+    flags = [ranked.kind == k for k in KINDS]
+    every = ranked.group_by("member_id").agg(**{f"_{k}": f.any() for k, f in zip(KINDS, flags)})
+    joined = ibis.literal("")
+    for k in KINDS:
+        joined = joined.concat(every[f"_{k}"].ifelse(ibis.literal(k + ","), ibis.literal("")))
+    every = every.select("member_id", ambassador_kinds=joined.re_replace(",$", ""))
     return first.join(every, "member_id")

@@ -55,14 +55,19 @@ def member_months(base: ir.Table) -> ir.Table:
     return active.select("member_id", "month").distinct()
 
 
-def cohorts(months: ir.Table, members: ir.Table) -> ir.Table:
-    """Monthly retention cohorts: for each cohort and each later month, the share still active."""
+def cohorts(months: ir.Table, members: ir.Table, span: tuple[int, int]) -> ir.Table:
+    """Monthly retention cohorts: for each cohort and each later month of the data, the share still active."""
     months = months.join(members.filter(members.is_member).select("member_id"), "member_id")
     first = months.group_by("member_id").agg(cohort=months.month.min())
     size = first.group_by("cohort").agg(cohort_size=first.count())
     tagged = months.join(first, "member_id")
     active = tagged.group_by(["cohort", "month"]).agg(active_members=tagged.count())
-    table = active.join(size, "cohort")
+    # Every month from the cohort's to the last, so a month nobody came back shows 0.
+    calendar = ibis.memtable({"month": list(range(span[0], span[1] + 1))}, schema={"month": "int64"})
+    grid = size.cross_join(calendar).filter(ibis._.month >= ibis._.cohort)
+    table = grid.left_join(active, ["cohort", "month"]).select(
+        "cohort", "month", "cohort_size", active_members=ibis._.active_members.fill_null(0),
+    )
     return table.select(
         cohort=_month_start(table.cohort),
         month=_month_start(table.month),
