@@ -67,9 +67,34 @@ def _file_relation(source: FileSource) -> Relation:
     return Relation(source.table, source.label, f"read_parquet({paths}, union_by_name = true)")
 
 
-def _convert(column: str, type_: str) -> str:
-    """SQL turning a raw value of any source type into the canonical type, NULL when it cannot."""
-    raw = f"NULLIF(trim(CAST({q(column)} AS VARCHAR)), '')"
+_NATIVE = {
+    # canonical type -> source types that need no parsing (a plain CAST cannot fail)
+    TIMESTAMP: ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S", "DATE"),
+    DATE: ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"),
+    INTEGER: ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"),
+    FLOAT: ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT",
+            "FLOAT", "DOUBLE", "REAL"),
+    BOOLEAN: ("BOOLEAN",),
+}
+
+
+def _is_native(type_: str, source: str) -> bool:
+    return source.startswith("DECIMAL") and type_ == FLOAT or source in _NATIVE.get(type_, ())
+
+
+def _raw(column: str, source: str) -> str:
+    text = q(column) if source == "VARCHAR" else f"CAST({q(column)} AS VARCHAR)"
+    return f"NULLIF(trim({text}), '')"
+
+
+def _convert(column: str, type_: str, source: str = "VARCHAR") -> str:
+    """SQL turning a raw value into the canonical type, NULL when it cannot.
+
+    Values already stored with a matching type (Parquet, DuckDB) are cast directly; text is parsed.
+    """
+    if _is_native(type_, source):
+        return f"CAST({q(column)} AS {DUCKDB_TYPES[type_]})"
+    raw = _raw(column, source)
     if type_ == STRING:
         return raw
     if type_ == TIMESTAMP:
@@ -89,9 +114,9 @@ def _convert(column: str, type_: str) -> str:
     raise ValueError(type_)
 
 
-def _integral_check(column: str) -> str:
-    raw = f"NULLIF(trim(CAST({q(column)} AS VARCHAR)), '')"
-    return f"TRY_CAST({raw} AS DOUBLE) <> floor(TRY_CAST({raw} AS DOUBLE))"
+def _integral_check(column: str, source: str) -> str:
+    number = f"TRY_CAST({_raw(column, source)} AS DOUBLE)"
+    return f"{number} <> floor({number})"
 
 
 @dataclass
@@ -102,21 +127,24 @@ class _Check:
     expected: str
 
 
-def _checks(spec: TableSpec, present: list[str]) -> list[_Check]:
+def _checks(spec: TableSpec, present: dict[str, str]) -> list[_Check]:
     checks: list[_Check] = []
     for col in spec.columns:
         if col.name not in present:
             continue
-        raw = f"NULLIF(trim(CAST({q(col.name)} AS VARCHAR)), '')"
+        source = present[col.name]
+        native = _is_native(col.type, source)
+        raw = q(col.name) if native else _raw(col.name, source)
         if col.required:
             checks.append(_Check(col.name, f"{raw} IS NULL", "the value is missing", EXPECTED[col.type]))
-        if col.type != STRING:
+        if col.type != STRING and not native:
             checks.append(
-                _Check(col.name, f"{raw} IS NOT NULL AND {_convert(col.name, col.type)} IS NULL",
+                _Check(col.name, f"{raw} IS NOT NULL AND {_convert(col.name, col.type, source)} IS NULL",
                        "the value cannot be read", EXPECTED[col.type])
             )
-        if col.type == INTEGER:
-            checks.append(_Check(col.name, _integral_check(col.name), "the value is not a whole number", EXPECTED[INTEGER]))
+        if col.type == INTEGER and not native:
+            checks.append(_Check(col.name, _integral_check(col.name, source), "the value is not a whole number",
+                                 EXPECTED[INTEGER]))
         if col.allowed:
             allowed = ", ".join(map(_literal, col.allowed))
             checks.append(
@@ -124,6 +152,11 @@ def _checks(spec: TableSpec, present: list[str]) -> list[_Check]:
                        f"unknown {col.name}", "one of " + ", ".join(col.allowed))
             )
     return checks
+
+
+def _key_sql(spec: TableSpec, present: dict[str, str]) -> tuple[list[str], str]:
+    columns = [k for k in spec.key if k in present]
+    return columns, ", ".join(_convert(k, spec.column(k).type, present[k]) for k in columns)  # type: ignore[union-attr]
 
 
 class _Loader:
@@ -138,11 +171,12 @@ class _Loader:
         except duckdb.Error as error:
             raise _scan_error(error, relation) from None
 
-    def columns_of(self, relation: Relation) -> list[str]:
+    def columns_of(self, relation: Relation) -> dict[str, str]:
+        """Column name -> DuckDB type of the incoming relation."""
         rows = self._run(f"DESCRIBE SELECT * FROM {relation.sql}", relation)
-        return [r[0] for r in rows]
+        return {r[0]: r[1] for r in rows}
 
-    def validate(self, relation: Relation) -> tuple[list[str], int, bool]:
+    def validate(self, relation: Relation) -> tuple[dict[str, str], int, bool]:
         """Return the present columns, the row count and whether exact duplicate rows exist."""
         spec = TABLES[relation.table]
         present = self.columns_of(relation)
@@ -153,7 +187,7 @@ class _Loader:
                 file=relation.label, column=missing[0], expected=f"a column named '{missing[0]}'",
             )
         checks = _checks(spec, present)
-        key = ", ".join(_convert(k, spec.column(k).type) for k in spec.key if k in present)  # type: ignore[union-attr]
+        _, key = _key_sql(spec, present)
         selects = ["count(*)", f"count(DISTINCT ({key}))" if key else "count(*)"]
         selects += [f"count(*) FILTER (WHERE {c.condition})" for c in checks]
         counts = self._run(f"SELECT {', '.join(selects)} FROM {relation.sql}", relation)[0]
@@ -183,9 +217,8 @@ class _Loader:
             self.con.execute("RESET threads")
         return (int(found[0][0]), found[0][1]) if found else (0, None)
 
-    def _reject_conflicting_duplicates(self, relation: Relation, spec: TableSpec, present: list[str]) -> None:
-        key_cols = [k for k in spec.key if k in present]
-        key = ", ".join(_convert(k, spec.column(k).type) for k in key_cols)  # type: ignore[union-attr]
+    def _reject_conflicting_duplicates(self, relation: Relation, spec: TableSpec, present: dict[str, str]) -> None:
+        key_cols, key = _key_sql(spec, present)
         everything = ", ".join(q(c) for c in present)
         conflict = self._run(
             f"SELECT k FROM (SELECT ({key}) AS k, hash({everything}) AS h FROM {relation.sql}) "
@@ -210,7 +243,7 @@ class _Loader:
             expected=f"each {'/'.join(key_cols)} once, or repeated with identical content",
         )
 
-    def insert(self, relation: Relation, present: list[str], has_duplicates: bool) -> int:
+    def insert(self, relation: Relation, present: dict[str, str], has_duplicates: bool) -> int:
         """Upsert the relation's rows into the store table; return how many keys are new."""
         spec = TABLES[relation.table]
         self.store.ensure_table(relation.table)
@@ -219,13 +252,12 @@ class _Loader:
             if extra not in existing and spec.column(extra) is None:
                 self.con.execute(f"ALTER TABLE {q(relation.table)} ADD COLUMN {q(extra)} VARCHAR")
         exprs = []
-        for name in present:
+        for name, source in present.items():
             col = spec.column(name)
-            exprs.append(f"{_convert(name, col.type if col else STRING)} AS {q(name)}")
-        for col in spec.columns:
-            if col.allowed and col.name in present:
-                i = present.index(col.name)
-                exprs[i] = f"lower({_convert(col.name, STRING)}) AS {q(col.name)}"
+            value = _convert(name, col.type if col else STRING, source)
+            if col is not None and col.allowed:
+                value = f"lower({value})"
+            exprs.append(f"{value} AS {q(name)}")
         select = f"SELECT {', '.join(exprs)} FROM {relation.sql}"
         if has_duplicates:
             select = f"SELECT DISTINCT * FROM ({select})"

@@ -33,6 +33,7 @@ class Store:
             raise StoreError(f"cannot open store {self.path}: {str(error).splitlines()[0]}") from None
         # Timestamps are stored as naive UTC; parsing with an offset converts through UTC.
         self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self._ensure_catalog()
 

@@ -1,0 +1,41 @@
+"""Shared by the benchmarks: run a step in a fresh process and report wall time and peak memory."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).parent / "out"
+
+_CHILD = """
+import json, resource, sys, time
+started = time.perf_counter()
+exec(compile(sys.argv[1], "<bench>", "exec"), globals())
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": peak_mb, **globals().get("figures", {})}))
+"""
+
+
+def measure(code: str) -> dict:
+    """Run `code` in a new Python process; it may fill a dict `figures` to report."""
+    done = subprocess.run([sys.executable, "-c", _CHILD, code], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def world(interactions: int, file_format: str, seed: int = 1) -> Path:
+    """A generated world of about `interactions` rows, made once and kept in benchmarks/out/."""
+    folder = OUT / f"world-{interactions}-{file_format}-s{seed}"
+    if not (folder / "truth" / "summary.json").exists():
+        accounts = max(1000, interactions // 10)
+        code = (
+            "from pathlib import Path\nfrom liens.generate import generate_world\n"
+            f"generate_world(Path({str(folder)!r}), accounts={accounts}, seed={seed}, "
+            f"interactions={interactions}, file_format={file_format!r})\n"
+        )
+        figures = measure(code)
+        print(f"  generated {folder.name} in {figures['seconds']:.1f} s, peak {figures['peak_mb']:.0f} MB", flush=True)
+    return folder
