@@ -307,3 +307,44 @@ def test_settings_change_the_weights(tmp_path):
     store.close()
     # The five shares (g1, g2, g3, a5, h2) now weigh 1 instead of 8: 152 - 5 * 7 = 117.
     assert summary["clean_engagement_score"] == 152 - 5 * 7
+
+
+@pytest.fixture(scope="module")
+def hand_store(tmp_path_factory):
+    store, _, _ = _run(tmp_path_factory.mktemp("hand_cli"))
+    path = store.path
+    store.close()
+    return path
+
+
+def test_cli_prints_members_levels_ambassadors_and_content(hand_store, tmp_path):
+    from typer.testing import CliRunner
+
+    from liens.presentation.cli import app
+
+    config = tmp_path / "liens.toml"
+    config.write_text("[community]\nregular_min_comments = 3\nregular_min_weeks = 3\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["community", "--store", str(hand_store), "--lang", "en", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "83.3%" in out  # lethargic share: 5 of 6 followers
+    assert "fay" in out and "f1" in out  # the defender, with an example of her evidence
+    assert "gus" in out and "alice" in out
+    assert "advocate" in out and "Rank by likes" in out
+    fr = CliRunner().invoke(app, ["community", "--store", str(hand_store), "--lang", "fr"])
+    assert fr.exit_code == 0 and "Part léthargique" in fr.output and "83,3" in fr.output
+
+
+def test_no_engagement_with_the_brand_is_not_an_error(tmp_path):
+    world = tmp_path / "empty"
+    world.mkdir()
+    _write(world / "accounts.csv", ["account_id", "platform", "is_brand"], [("brand", "instagram", "true"), ("u", "instagram", "false")])
+    _write(world / "posts.csv", ["post_id", "author_id", "created_at"], [("P", "brand", "2024-01-01T00:00:00")])
+    _write(world / "interactions.csv", ["interaction_id", "kind", "actor_id", "created_at", "post_id"],
+           [("i", "like", "brand", "2024-01-02T00:00:00", "P")])
+    with Store(tmp_path / "empty.duckdb") as store:
+        load_path(store, world)
+        summary = run_analyses(store, Config(), steps=[Step("core", core), Step("community", community)])
+        assert (summary["members"], summary["active_members"], summary["churn_rate"]) == (0, 0, None)
+        assert summary["ambassadors"] == {"regular": 0, "defender": 0, "sharer": 0}
+        assert store.result("cohorts").num_rows == 0 and store.result("posts").num_rows == 1
