@@ -16,6 +16,7 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from ...errors import ConfigError
 from ..base import Context, Output
@@ -26,7 +27,7 @@ from .goals import Facts, evaluate, goal_warnings, goals_summary, parse_goals_le
 from .linking import (PERSON_LINKS, brand_engagements, identity_warnings, link_conversions, linking_summary,
                       person_map, warning)
 
-__all__ = ["business", "check_settings", "facts_from_tables"]
+__all__ = ["business", "check_settings", "facts_from_tables", "remeasure_goals"]
 
 
 def check_settings(settings: Any) -> None:
@@ -84,6 +85,29 @@ def facts_from_tables(accounts: ir.Table, interactions: ir.Table, identities: ir
                   cost_lines=lines, hourly_rate=settings.hourly_rate, summary=summary,
                   data_start=start, data_end=end)
     return facts, warnings
+
+
+def remeasure_goals(backend: Any, config: Any, summary: dict[str, Any]) -> pa.Table:
+    """Measure `config.goals` again on the results of an earlier run (for `liens goals`).
+
+    `backend` is an Ibis backend over a store holding `result_accounts`, `result_interactions`
+    (and `result_conversions`, `identities`, `costs` when the dataset has them).
+    """
+    from ...errors import StoreError
+
+    names = set(backend.list_tables())
+
+    def get(name: str) -> ir.Table | None:
+        return backend.table(name) if name in names else None
+
+    accounts, interactions = get("result_accounts"), get("result_interactions")
+    if accounts is None or interactions is None or "business" not in summary.get("analyses", []):
+        raise StoreError("this store holds no business results yet: run `liens analyze` first")
+    check_settings(config.business)
+    facts, _ = facts_from_tables(accounts, interactions, get("identities"), get("result_conversions"), get("costs"),
+                                 list(summary.get("brand_accounts") or []), summary, config.business)
+    goals, problems = parse_goals_lenient(config.goals)
+    return evaluate(goals, facts, resolve_as_of(config.business.goals_as_of, facts), problems)
 
 
 def business(ctx: Context) -> Output:

@@ -30,7 +30,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -77,6 +77,7 @@ GOALS_SCHEMA = pa.schema([
     ("target", pa.float64()), ("period", pa.string()), ("period_start", pa.date32()), ("period_end", pa.date32()),
     ("as_of", pa.date32()), ("elapsed_share", pa.float64()), ("actual", pa.float64()),
     ("expected_by_now", pa.float64()), ("progress", pa.float64()), ("status", pa.string()), ("note", pa.string()),
+    ("note_codes", pa.string()),
 ])
 
 
@@ -241,8 +242,43 @@ class Facts:
     data_end: dt.date | None
 
 
+# Why a goal is not computed, or a caveat on its figure: code → English text (the CLI translates).
+NOTES: dict[str, str] = {
+    "no_conversions_table": "the dataset has no conversions table",
+    "no_costs_table": "the dataset has no costs table",
+    "cost_currencies": "cost lines are in several currencies ({currencies})",
+    "no_cost_line": "no cost line covers this period (with these filters)",
+    "empty_denominator": "no {what} in the period: the ratio is undefined",
+    "summary_missing": "summary.json has no number '{key}'",
+    "no_audience_score": "the audience analysis did not compute audience_quality_score (did it run?)",
+    "no_answer_in_period": "no answered interaction in the period",
+    "no_response_times": "response times are not computed (the conversation analysis did not run or found no answer)",
+    "no_value": "no conversion of the period carries a value",
+    "value_currencies": "conversion values of the period are in several currencies",
+    "campaign_engaged": "engaged people are not counted per campaign: drop the campaign filter",
+    "no_dated_data": "the data holds no dated interaction or conversion",
+    "starts_later": "the period starts on {start}",
+    "data_starts_later": "the data starts on {start}, after the period's start",
+    "whole_data_summary": "whole data: a summary figure ignores the period",
+    "whole_data_score": "whole data: the score is not computed per period",
+    "whole_data_responses": "whole data: response times per interaction are not available",
+}
+
+
+def note(code: str, **params: Any) -> dict[str, Any]:
+    return {"code": code, **{k: str(v) for k, v in params.items()}}
+
+
+def render_notes(notes: list[dict[str, Any]]) -> str:
+    return "; ".join(NOTES[n["code"]].format(**{k: v for k, v in n.items() if k != "code"}) for n in notes)
+
+
 class _NotComputed(Exception):
-    """The metric cannot be computed from this data; the message says why."""
+    """The metric cannot be computed from this data; the note says why."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.note = note(code, **params)
+        super().__init__(render_notes([self.note]))
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -259,7 +295,7 @@ def _scalar(expr: ir.Scalar) -> Any:
 
 def _conversions(facts: Facts, goal: Goal) -> ir.Table:
     if facts.converted is None:
-        raise _NotComputed("the dataset has no conversions table")
+        raise _NotComputed("no_conversions_table")
     c = facts.converted
     for key, values in goal.filters.items():
         column = c[key]
@@ -279,39 +315,39 @@ def _engaged(facts: Facts, goal: Goal) -> ir.Table:
 
 def _cost(facts: Facts, goal: Goal, d0: dt.date, d1: dt.date) -> float:
     if facts.cost_lines is None:
-        raise _NotComputed("the dataset has no costs table")
+        raise _NotComputed("no_costs_table")
     currencies = {line["currency"] for line in facts.cost_lines if line.get("currency")}
     if len(currencies) > 1:
-        raise _NotComputed(f"cost lines are in several currencies ({', '.join(sorted(currencies))})")
+        raise _NotComputed("cost_currencies", currencies=", ".join(sorted(currencies)))
     platform = list(goal.filters["platform"]) if "platform" in goal.filters else None
     campaign = list(goal.filters["campaign"]) if "campaign" in goal.filters else None
     cost, _hours, used = prorated(facts.cost_lines, d0, d1, facts.hourly_rate, platform, campaign)
     if not used:
-        raise _NotComputed("no cost line covers this period" + (" for these filters" if goal.filters else ""))
+        raise _NotComputed("no_cost_line")
     return cost
 
 
 def _ratio(numerator: float, denominator: float, what: str) -> float:
     if not denominator:
-        raise _NotComputed(f"no {what} in the period: the ratio is undefined")
+        raise _NotComputed("empty_denominator", what=what)
     return numerator / denominator
 
 
-def _value(goal: Goal, facts: Facts, t0: dt.datetime, t1: dt.datetime) -> tuple[float, str]:
-    """The metric's value over [t0, t1), and a note (empty, or a caveat)."""
+def _value(goal: Goal, facts: Facts, t0: dt.datetime, t1: dt.datetime) -> tuple[float, dict[str, Any] | None]:
+    """The metric's value over [t0, t1), and a caveat (a note) or None."""
     m = goal.metric
     d0, d1 = t0.date(), (t1 - ONE_DAY).date()
     if m.startswith(SUMMARY_PREFIX):
         key = m[len(SUMMARY_PREFIX):]
         value = facts.summary.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _NotComputed(f"summary.json has no number '{key}'" + ("" if value is None else f" (it holds {type(value).__name__})"))
-        return float(value), "whole data: a summary figure ignores the period"
+            raise _NotComputed("summary_missing", key=key)
+        return float(value), note("whole_data_summary")
     if m == "audience_quality_score":
         value = facts.summary.get("audience_quality_score")
         if value is None:
-            raise _NotComputed("the audience analysis did not compute audience_quality_score (did it run?)")
-        return float(value), "whole data: the score is not computed per period"
+            raise _NotComputed("no_audience_score")
+        return float(value), note("whole_data_score")
     if m in ("median_response_minutes", "median_response_hours"):
         scale = 60.0 if m.endswith("hours") else 1.0
         if facts.responses is not None:
@@ -320,54 +356,54 @@ def _value(goal: Goal, facts: Facts, t0: dt.datetime, t1: dt.datetime) -> tuple[
                 r = r.filter(r.platform.lower().isin([v.lower() for v in goal.filters["platform"]]))
             value = _scalar(r.response_minutes.median())
             if value is None:
-                raise _NotComputed("no answered interaction in the period")
-            return float(value) / scale, ""
+                raise _NotComputed("no_answer_in_period")
+            return float(value) / scale, None
         value = facts.summary.get("median_response_minutes")
         if value is None:
-            raise _NotComputed("response times are not computed (the conversation analysis did not run or found no answer)")
-        return float(value) / scale, "whole data: response times per interaction are not available"
+            raise _NotComputed("no_response_times")
+        return float(value) / scale, note("whole_data_responses")
     if m in ("conversions", "conversion_value", "customers", "new_customers"):
         c = _conversions(facts, goal)
         if m == "new_customers":
             firsts = c.filter(c.member_id.notnull()).group_by("member_id").agg(first=c.occurred_at.min())
-            return float(_scalar(firsts.filter(_in(firsts.first, t0, t1)).count())), ""
+            return float(_scalar(firsts.filter(_in(firsts.first, t0, t1)).count())), None
         c = c.filter(_in(c.occurred_at, t0, t1))
         if m == "conversions":
-            return float(_scalar(c.count())), ""
+            return float(_scalar(c.count())), None
         if m == "customers":
-            return float(_scalar(c.member_id.nunique())), ""
+            return float(_scalar(c.member_id.nunique())), None
         row = c.agg(value=c.value.sum(), n=c.value.count(), currencies=c.currency.nunique()).to_pyarrow().to_pylist()[0]
         if not row["n"]:
-            raise _NotComputed("no conversion of the period carries a value")
+            raise _NotComputed("no_value")
         if row["currencies"] > 1:
-            raise _NotComputed("conversion values of the period are in several currencies")
-        return float(row["value"]), ""
+            raise _NotComputed("value_currencies")
+        return float(row["value"]), None
     if m in ("engaged_members", "new_members", "conversion_rate"):
         e = _engaged(facts, goal)
         if m == "new_members":
             firsts = e.group_by("member_id").agg(first=e.created_at.min())
-            return float(_scalar(firsts.filter(_in(firsts.first, t0, t1)).count())), ""
+            return float(_scalar(firsts.filter(_in(firsts.first, t0, t1)).count())), None
         engaged = float(_scalar(e.filter(_in(e.created_at, t0, t1)).member_id.nunique()))
         if m == "engaged_members":
-            return engaged, ""
+            return engaged, None
         c = _conversions(facts, goal)
         after = c.filter(_in(c.occurred_at, t0, t1) & c.days_to_convert.notnull())
-        return _ratio(float(_scalar(after.member_id.nunique())), engaged, "engaged people"), ""
+        return _ratio(float(_scalar(after.member_id.nunique())), engaged, "engaged people"), None
     if m.startswith("cost"):
         cost = _cost(facts, goal, d0, d1)
         if m == "cost":
-            return cost, ""
+            return cost, None
         if m == "cost_per_engaged_member":
             e = _engaged(facts, goal)
             if "campaign" in goal.filters:
-                raise _NotComputed("engaged people are not counted per campaign here: drop the campaign filter")
-            return _ratio(cost, float(_scalar(e.filter(_in(e.created_at, t0, t1)).member_id.nunique())), "engaged people"), ""
+                raise _NotComputed("campaign_engaged")
+            return _ratio(cost, float(_scalar(e.filter(_in(e.created_at, t0, t1)).member_id.nunique())), "engaged people"), None
         c = _conversions(facts, Goal(goal.name, "conversions", goal.target, goal.comparison, filters=goal.filters))
         c = c.filter(_in(c.occurred_at, t0, t1))
         if m == "cost_per_lead":
-            return _ratio(cost, float(_scalar(c.filter(c.kind == "lead").count())), "leads"), ""
-        return _ratio(cost, float(_scalar(c.count())), "conversions"), ""
-    raise _NotComputed(f"metric '{m}' is not computed")  # unreachable: parse_goal checks the name
+            return _ratio(cost, float(_scalar(c.filter(c.kind == "lead").count())), "leads"), None
+        return _ratio(cost, float(_scalar(c.count())), "conversions"), None
+    raise AssertionError(f"metric '{m}' has no definition")  # parse_goal checks the name
 
 
 def resolve_as_of(setting: str, facts: Facts) -> dt.date | None:
@@ -386,7 +422,8 @@ def evaluate(goals: list[Goal], facts: Facts, as_of: dt.date | None,
     for index, raw, message in problems:
         raw = raw if isinstance(raw, dict) else {}
         rows.append(_row(str(raw.get("name") or f"#{index}"), str(raw.get("metric") or ""), "", None, None,
-                         str(raw.get("period") or ""), None, None, as_of, status="invalid", note=message))
+                         str(raw.get("period") or ""), None, None, as_of, status="invalid", note=message,
+                         note_codes=json.dumps([{"code": "invalid"}])))
     return pa.Table.from_pylist(rows, schema=GOALS_SCHEMA)
 
 
@@ -394,7 +431,10 @@ def _row(name: str, metric: str, filters: str, comparison: str | None, target: f
          start: dt.date | None, end: dt.date | None, as_of: dt.date | None, **values: Any) -> dict[str, Any]:
     row = {"goal": name, "metric": metric, "filters": filters, "comparison": comparison, "target": target,
            "period": period, "period_start": start, "period_end": end, "as_of": as_of,
-           "elapsed_share": None, "actual": None, "expected_by_now": None, "progress": None, "status": None, "note": ""}
+           "elapsed_share": None, "actual": None, "expected_by_now": None, "progress": None, "status": None, "note": "", "note_codes": "[]"}
+    notes = values.pop("notes", None)
+    if notes is not None:
+        values.update(note=render_notes(notes), note_codes=json.dumps(notes, ensure_ascii=False))
     row.update(values)
     return row
 
@@ -406,21 +446,21 @@ def _evaluate_one(goal: Goal, facts: Facts, as_of: dt.date | None) -> dict[str, 
     base = dict(name=goal.name, metric=goal.metric, filters=filters, comparison=goal.comparison, target=goal.target,
                 period=goal.period or "all", start=start, end=end, as_of=as_of)
     if start is None or end is None or as_of is None:
-        return _row(**base, status="not_computed", note="the data holds no dated interaction or conversion")
+        return _row(**base, status="not_computed", notes=[note("no_dated_data")])
     if as_of < start:
-        return _row(**base, elapsed_share=0.0, status="not_started", note=f"the period starts on {start}")
+        return _row(**base, elapsed_share=0.0, status="not_started", notes=[note("starts_later", start=start)])
     days = (end - start).days + 1
     upto = min(end, as_of)
     elapsed = ((upto - start).days + 1) / days
     notes = []
     if facts.data_start is not None and facts.data_start > start:
-        notes.append(f"the data starts on {facts.data_start}, after the period's start")
+        notes.append(note("data_starts_later", start=facts.data_start))
     try:
-        actual, note = _value(goal, facts, _midnight(start), _midnight(upto + ONE_DAY))
+        actual, caveat = _value(goal, facts, _midnight(start), _midnight(upto + ONE_DAY))
     except _NotComputed as reason:
-        return _row(**base, elapsed_share=elapsed, status="not_computed", note=str(reason))
-    if note:
-        notes.append(note)
+        return _row(**base, elapsed_share=elapsed, status="not_computed", notes=[*notes, reason.note])
+    if caveat:
+        notes.append(caveat)
     at_least = goal.comparison == ">="
     met = actual >= goal.target if at_least else actual <= goal.target
     over = as_of >= end
@@ -432,7 +472,7 @@ def _evaluate_one(goal: Goal, facts: Facts, as_of: dt.date | None) -> dict[str, 
     else:
         status = ("reached" if met else "missed") if over else ("on_track" if met else "behind")
     return _row(**base, elapsed_share=elapsed, actual=actual, expected_by_now=expected,
-                progress=actual / goal.target if goal.target else None, status=status, note="; ".join(notes))
+                progress=actual / goal.target if goal.target else None, status=status, notes=notes)
 
 
 def goals_summary(table: pa.Table) -> dict[str, Any]:
@@ -452,5 +492,3 @@ def goal_warnings(problems: list[tuple[int, Any, str]], table: pa.Table) -> list
                                goal=row["goal"]))
     return out
 
-
-MetricFunction = Callable[[Goal, Facts, dt.datetime, dt.datetime], tuple[float, str]]

@@ -22,6 +22,7 @@ import ibis
 import ibis.expr.types as ir
 
 from ..common import ENGAGEMENT_KINDS
+from ..community.weights import FAKE_LABELS  # one definition of what is not a real person
 
 LINKS = ("account", "identity", "campaign", "none")
 PERSON_LINKS = ("account", "identity")
@@ -33,21 +34,23 @@ def warning(code: str, message: str, **details: Any) -> dict[str, Any]:
 
 
 def person_map(accounts: ir.Table, identities: ir.Table | None) -> ir.Table:
-    """One row per account: `account_id`, `member_id` (the person), `via_identity`, `platform`.
+    """One row per account: `account_id`, `member_id` (the person), `via_identity`, `platform`,
+    `audience_label` (when the audience step ran).
 
     Accounts that appear only in `identities` are included too (a customer account from a shop,
     say), so that a conversion recorded on them still reaches the person.
     """
-    known = accounts.select("account_id", "platform")
+    label = accounts.audience_label if "audience_label" in accounts.columns else ibis.null().cast("string")
+    known = accounts.select("account_id", "platform", audience_label=label)
     if identities is None:
         return known.mutate(member_id=known.account_id, via_identity=ibis.literal(False))
     # An account claimed by two people is an input error; keep one deterministically (warned).
     owner = identities.group_by("account_id").agg(_member=identities.member_id.min())
     extra = owner.select("account_id").difference(known.select("account_id"))
-    every = known.union(extra.mutate(platform=ibis.null().cast("string")))
+    every = known.union(extra.mutate(platform=ibis.null().cast("string"), audience_label=ibis.null().cast("string")))
     joined = every.left_join(owner, "account_id")
     return joined.select(
-        "account_id", "platform",
+        "account_id", "platform", "audience_label",
         member_id=joined._member.fill_null(joined.account_id),
         via_identity=joined._member.notnull(),
     )
@@ -72,7 +75,8 @@ def brand_engagements(interactions: ir.Table, persons: ir.Table, brand_ids: list
     """People's engaging interactions with the brand: on its posts, or addressed to it (dm, mention).
 
     Views and clicks are not engagement (ENGAGEMENT_KINDS); the brand's own interactions are left
-    out; when the pods step has run, only authentic interactions count (`is_authentic`).
+    out; only clean interactions count, as in the community step: not flagged by the pods step
+    (`is_authentic`) and not made by an account the audience step labels fake.
     Columns: interaction_id, actor_id, member_id, created_at, kind, post_id, platform, shows_intent.
     """
     i = interactions
@@ -86,8 +90,9 @@ def brand_engagements(interactions: ir.Table, persons: ir.Table, brand_ids: list
 
 
 def _engagement_columns(i: ir.Table, persons: ir.Table, intent_kinds: list[str]) -> ir.Table:
-    who = persons.select(_account=persons.account_id, _member=persons.member_id)
+    who = persons.select(_account=persons.account_id, _member=persons.member_id, _label=persons.audience_label)
     joined = i.left_join(who, i.actor_id == who._account)
+    joined = joined.filter(~joined._label.fill_null("").isin(FAKE_LABELS))
     if "intent" in i.columns and intent_kinds:
         intent = joined.intent.isin(intent_kinds).fill_null(False)
     else:

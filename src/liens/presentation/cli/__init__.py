@@ -18,6 +18,7 @@ FEATURE_MODULES = [
     "liens.presentation.cli.pods",
     "liens.presentation.cli.present",
     "liens.presentation.cli.community",
+    "liens.presentation.cli.business",
 ]
 
 for _module in FEATURE_MODULES:
