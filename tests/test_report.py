@@ -64,17 +64,27 @@ def hand_built_dataset(folder: Path) -> Path:
     _write(folder / "interactions.csv", inter)
     _write(folder / "audience.csv", [{"account_id": "brand", "date": f"2024-03-{d:02d}", "followers": str(11000 + 100 * d + (600 if d >= 5 else 0))}
                                      for d in range(1, 11)])
+    _write(folder / "conversions.csv", [
+        {"conversion_id": "v1", "kind": "sale", "occurred_at": "2024-03-05T09:00:00Z", "account_id": "u1", "value": "50", "campaign": ""},
+        {"conversion_id": "v2", "kind": "lead", "occurred_at": "2024-03-06T09:00:00Z", "account_id": "u2", "value": "", "campaign": ""},
+        {"conversion_id": "v3", "kind": "sale", "occurred_at": "2024-03-07T09:00:00Z", "account_id": "", "value": "80", "campaign": "spring"},
+    ])
+    _write(folder / "costs.csv", [{"period_start": "2024-03-01", "period_end": "2024-03-10", "amount": "500", "hours": "10",
+                                   "platform": "instagram", "campaign": ""}])
     return folder
 
 
 def plant_results(store: Store) -> None:
     """Result tables shaped like the other analyses' (pods, unanswered, …), with user text in them."""
     con = store.con
-    con.execute("""CREATE OR REPLACE TABLE result_pods AS SELECT * FROM (VALUES
-        ('pod-1', 'u1', 0.93, 4, 2.5, 0.9, 1.0, 'great post 🔥'),
-        ('pod-1', 'u2', 0.93, 4, 2.5, 0.9, 1.0, 'great post 🔥'),
-        ('pod-1', 'u3', 0.93, 4, 2.5, 0.9, 1.0, 'great post 🔥')) AS t(pod_id, account_id, score, co_engaged_posts,
-        median_delay_minutes, reciprocity, coverage, example_comments)""")
+    # A pod the detector would not find in so small a world, with the evidence columns it writes.
+    con.execute("""INSERT INTO result_pods BY NAME SELECT * FROM (VALUES
+        ('pod-1', 'u1', 0.93, 3, 4, 2.5, 0.9, 1.0, 'great post 🔥'),
+        ('pod-1', 'u2', 0.93, 3, 4, 2.5, 0.9, 1.0, 'great post 🔥'),
+        ('pod-1', 'u3', 0.93, 3, 4, 2.5, 0.9, 1.0, 'great post 🔥')) AS t(pod_id, account_id, pod_score, members,
+        posts_co_engaged, median_delay_minutes, reciprocity, coverage, example_comments)""")
+    if store.has_table("result_unanswered"):
+        return
     con.execute(f"""CREATE OR REPLACE TABLE result_unanswered AS SELECT * FROM (VALUES
         ('c1', 'u1', TIMESTAMP '2024-03-01 11:00:00', 'critique', 'comment', {sql_str(XSS_SCRIPT)}, 3),
         ('c2', 'u2', TIMESTAMP '2024-03-02 11:00:00', 'purchase', 'comment', {sql_str(XSS_IMG)}, 5))
@@ -152,7 +162,8 @@ def test_key_figures_and_french_formatting(small_store):
     assert "0.06%" in en and "0,06\u00a0%" in fr
     assert "Vitrine ou réalité" in fr and "Vanity vs real" in en
     # The planted pod shows with its evidence, one row per pod, 3 members.
-    assert "pod-1" in en and "Pods found" in en
+    row = re.search(r'<tr><td data-sort="pod-1">pod-1</td><td class="num" data-sort="(\d+)">', en)
+    assert row and row.group(1) == "3"
     # Recommended actions come from the figures: two unanswered messages.
     assert "Answer the 2 messages" in en
 

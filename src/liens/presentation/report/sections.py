@@ -37,10 +37,22 @@ class TableView:
 VIEWS: dict[str, TableView] = {
     "bursts": TableView("authenticity", ("date", "gain", "followers_gained", "expected_gain", "score", "cohort_fake_share"),
                         sort=(("date", False),)),
-    "posts": TableView("community", ("post_id", "created_at", "format", "campaign", "clean_engagement", "raw_engagement", "likes"),
-                       sort=(("clean_engagement", True), ("clean_weighted", True))),
-    "ambassadors": TableView("community", ("account_id", "handle", "ambassador_kind", "score", "evidence"),
-                             sort=(("score", True),), links={"account_id": "account"}),
+    "members": TableView("community", ("member_id", "member_level", "member_status", "engagement_score", "engagement_score_raw",
+                                       "active_weeks", "clean_interactions", "raw_interactions", "threads", "brand_turns",
+                                       "ambassador_kind", "last_active_at"),
+                         sort=(("engagement_score", True), ("member_id", False)), links={"member_id": "member"}),
+    "ambassadors": TableView("community", ("rank", "account_id", "member_id", "kind", "evidence_count", "evidence_weeks",
+                                           "evidence_items", "first_at", "last_at", "example_interaction_ids"),
+                             sort=(("rank", False), ("kind", False)), links={"account_id": "account", "member_id": "member"}),
+    "posts": TableView("community", ("post_id", "created_at", "format", "campaign", "likes", "clean_likes", "raw_engagement",
+                                     "clean_engagement", "engaged_members", "clean_share", "likes_rank", "real_rank", "rank_change"),
+                       sort=(("real_rank", False), ("clean_engagement", True))),
+    "content": TableView("community", ("dimension", "value", "posts", "likes_per_post", "raw_engagement_per_post",
+                                       "clean_engagement_per_post", "likes_rank", "real_rank"),
+                         sort=(("dimension", False), ("real_rank", False)), limit=30),
+    "periods": TableView("community", ("month", "raw_interactions", "clean_interactions", "raw_engagement", "clean_engagement",
+                                       "active_members", "new_members", "returning_members", "churned_members"),
+                         sort=(("month", False),), limit=24),
     "topics": TableView("conversation", ("topic_id", "terms", "label", "documents", "clean_engagement"),
                         sort=(("clean_engagement", True),)),
     "weak_signals": TableView("conversation", ("term", "topic_id", "recent", "baseline", "ratio", "p_value"),
@@ -49,14 +61,46 @@ VIEWS: dict[str, TableView] = {
                             sort=(("urgency", True), ("created_at", False)), links={"account_id": "account", "actor_id": "account"}),
     "leads": TableView("business", ("account_id", "intent", "created_at", "text", "answered", "converted"),
                        sort=(("created_at", False),), links={"account_id": "account"}),
-    "conversions": TableView("business", ("conversion_id", "kind", "occurred_at", "account_id", "member_id", "linked_by", "value"),
-                             sort=(("occurred_at", False),), links={"account_id": "account"}),
-    "funnel": TableView("business", limit=30),
-    "attribution": TableView("business", limit=20),
-    "goals": TableView("business", ("goal", "name", "metric", "target", "current", "progress", "on_track")),
+    "conversions": TableView("business", ("conversion_id", "kind", "occurred_at", "account_id", "member_id", "linked_by",
+                                          "platform", "value", "currency", "campaign", "days_to_convert"),
+                             sort=(("occurred_at", False),), links={"account_id": "account", "member_id": "member"}),
+    "funnel": TableView("business", ("period", "platform", "followers", "engaged_members", "members_with_intent",
+                                     "converted_members", "converted_after_engaging", "intent_rate", "conversion_rate",
+                                     "median_days_to_convert"),
+                        sort=(("period", False), ("platform", False)), limit=24, condition="segment_by = 'all'"),
+    "attribution": TableView("business", ("dimension", "value", "conversions", "touches", "first_touch", "last_touch", "linear",
+                                          "linear_share", "likes", "likes_share", "rank_by_conversions", "rank_by_likes"),
+                             sort=(("dimension", False), ("rank_by_conversions", False)), limit=20),
+    "attribution_touches": TableView("business", ("conversion_id", "member_id", "conversion_kind", "occurred_at", "kind",
+                                                  "touched_at", "post_id", "format", "campaign", "days_before", "first_touch",
+                                                  "last_touch", "linear"),
+                                     sort=(("occurred_at", True), ("touched_at", True)), limit=10, links={"member_id": "member"}),
+    "cost_of_engagement": TableView("business", ("scope", "scope_value", "period_start", "period_end", "cost", "hours", "currency",
+                                                 "engaged_members", "leads", "conversions", "conversion_value",
+                                                 "cost_per_engaged_member", "cost_per_lead", "cost_per_conversion",
+                                                 "return_on_engagement")),
+    "campaign_impact": TableView("business", ("campaign", "window", "start", "end", "days", "engaged_members", "new_members",
+                                              "conversions", "conversion_value", "new_followers", "engaged_lift",
+                                              "conversions_lift", "data_coverage"), sort=(("campaign", False), ("start", False))),
+    "goals": TableView("business", ("goal", "metric", "comparison", "target", "period", "actual", "expected_by_now", "progress",
+                                    "status", "note")),
 }
+# The accounts that take part most (with every flag the analyses put on them).
+TOP_ACCOUNTS = TableView("community", ("account_id", "handle", "platform", "interactions_made", "engagement_score",
+                                       "engagement_score_raw", "member_level", "active_weeks", "ambassador_kind", "pod_id",
+                                       "fake_score", "audience_label"),
+                         sort=(("engagement_score", True), ("interactions_made", True), ("account_id", False)), limit=10,
+                         links={"account_id": "account", "pod_id": "pod"}, condition="NOT coalesce(is_brand, FALSE)")
+# The segments of the funnel (by member level, …) go in a table of their own.
+FUNNEL_SEGMENTS = TableView("business", ("segment_by", "segment", "engaged_members", "members_with_intent", "converted_members",
+                                         "intent_rate", "conversion_rate", "median_days_to_convert"),
+                            sort=(("segment_by", False), ("conversion_rate", True)), limit=30,
+                            condition="segment_by <> 'all' AND period = 'all' AND platform = 'all'")
 # Tables a section presents with a builder of its own (charts, aggregates).
 CUSTOM = {"accounts", "interactions", "pods", "cohorts"}
+# Pod-level evidence (repeated on each member's row), in the order shown.
+POD_EVIDENCE = ("members", "pod_score", "posts_co_engaged", "median_delay_minutes", "prompt_share", "reciprocity",
+                "coverage", "lift", "generic_comment_share", "pod_engagements", "example_comments")
 
 
 def presented(name: str) -> bool:
@@ -163,50 +207,59 @@ def _brand_engagement_share(b: Build) -> tuple[float | None, int]:
 
 # -- sections ------------------------------------------------------------------------------------
 def vanity_section(b: Build) -> Section:
-    s, src = b.src.summary, b.src
+    s = b.src.summary
     sec = Section("vanity", b.t("sec_vanity"), b.t("sec_vanity_intro"))
     followers = s.get("followers")
     real_key, real = pick(s, "real_reachable_audience", "reachable_audience", "audience_real_reachable")
     members_key, members = pick(s, "active_members", "members")
-    raw_key, raw = pick(s, "raw_engagement_rate", "vanity_engagement_rate")
-    clean_key, clean = pick(s, "clean_engagement_rate")
-    tiles = [b.tile("followers_vanity", b.num(followers), "followers", tone="vanity")]
-    tiles.append(b.tile("real_reachable", b.num(real), real_key, tone="real",
-                        note="" if real_key else b.missing("an_audience")))
-    tiles.append(b.tile("active_members" if members_key == "active_members" else "members", b.num(members), members_key,
-                        tone="real", note="" if members_key else b.missing("an_community")))
-    if s.get("vanity_engagement_rate") is not None:
-        b.shown_figures.add("vanity_engagement_rate")
-    tiles.append(b.tile("rate_raw", b.pct(raw, 2), raw_key, tone="vanity"))
-    tiles.append(b.tile("rate_clean", b.pct(clean, 2), clean_key, tone="real",
-                        note="" if clean_key else b.missing("an_community")))
+    members_label = "active_members" if members_key == "active_members" else "members"
+    tiles = [
+        b.tile("followers_vanity", b.num(followers), "followers", tone="vanity"),
+        b.tile("real_reachable", b.num(real), real_key, tone="real", note="" if real_key else b.missing("an_audience")),
+        b.tile(members_label, b.num(members), members_key, tone="real", note="" if members_key else b.missing("an_community")),
+        b.tile("rate_vanity", b.pct(s.get("vanity_engagement_rate"), 2), "vanity_engagement_rate", tone="vanity"),
+        b.tile("rate_clean", b.pct(s.get("clean_engagement_rate"), 2), "clean_engagement_rate" if "clean_engagement_rate" in s else None,
+               tone="real", note="" if "clean_engagement_rate" in s else b.missing("an_community")),
+    ]
     sec.blocks.append(tiles)
     if followers is not None:
         bars = [{"figure": b.t("followers_vanity"), "n": followers}]
         if real is not None:
             bars.append({"figure": b.t("real_reachable"), "n": real})
         if members is not None:
-            bars.append({"figure": b.t("active_members" if members_key == "active_members" else "members"), "n": members})
+            bars.append({"figure": b.t(members_label), "n": members})
         colors = dict(zip([x["figure"] for x in bars], [charts.PALETTE["vanity"], charts.PALETTE["real"], charts.PALETTE["accent"]]))
         sec.blocks.append(Chart("vanity-audience", b.t("audience_chart"), charts.bars(
             bars, category="figure", value="n", title=b.t("audience_chart"), x_title=b.t("people"),
-            y_title=b.t("figure_axis"), colors=colors, sort=None), ("accounts",)))
+            y_title=b.t("figure_axis"), colors=colors, sort=None)))
         if real is not None and members is not None:
             sec.blocks.append(Note(b.t("gap_note", followers=b.num(followers), real=b.num(real), members=b.num(members))))
-    if raw is not None:
-        rates = [{"figure": b.t("rate_raw"), "rate": raw}]
-        if clean is not None:
-            rates.append({"figure": b.t("rate_clean"), "rate": clean})
-        colors = dict(zip([x["figure"] for x in rates], [charts.PALETTE["vanity"], charts.PALETTE["real"]]))
+    # Engagement on the brand's posts: what the dashboard counts, what came from pods, what is left.
+    raw_n, pods_n, clean_n = (s.get(k) for k in ("brand_posts_engagement_raw", "brand_posts_engagement_pods",
+                                                 "brand_posts_engagement_clean"))
+    if raw_n is not None and clean_n is not None:
+        b.shown_figures.update(("brand_posts_engagement_raw", "brand_posts_engagement_pods", "brand_posts_engagement_clean"))
+        values = [{"figure": b.t("eng_raw"), "n": raw_n}, {"figure": b.t("eng_pods"), "n": pods_n or 0},
+                  {"figure": b.t("eng_clean"), "n": clean_n}]
+        colors = dict(zip([v["figure"] for v in values], [charts.PALETTE["vanity"], charts.PALETTE["alert"], charts.PALETTE["real"]]))
+        sec.blocks.append(Chart("vanity-engagement", b.t("eng_chart"), charts.bars(
+            values, category="figure", value="n", title=b.t("eng_chart"), x_title=b.t("count_axis"),
+            y_title=b.t("figure_axis"), colors=colors, sort=None), ("interactions",)))
+    rates = [(b.t("rate_vanity"), s.get("vanity_engagement_rate"), charts.PALETTE["vanity"]),
+             (b.t("rate_raw"), s.get("raw_engagement_rate"), charts.PALETTE["muted"]),
+             (b.t("rate_clean"), s.get("clean_engagement_rate"), charts.PALETTE["real"])]
+    rates = [r for r in rates if r[1] is not None]
+    if rates:
+        b.shown_figures.update(k for k in ("raw_engagement_rate",) if k in s)
         sec.blocks.append(Chart("vanity-rate", b.t("rate_chart"), charts.bars(
-            rates, category="figure", value="rate", title=b.t("rate_chart"), x_title=b.t("rate_axis"),
-            y_title=b.t("figure_axis"), fmt=".2%", colors=colors, sort=None)))
-    share_key, share = pick(s, "pod_engagement_share", "pod_share")
+            [{"figure": n, "rate": v} for n, v, _c in rates], category="figure", value="rate", title=b.t("rate_chart"),
+            x_title=b.t("rate_axis"), y_title=b.t("figure_axis"), fmt=".2%", colors={n: c for n, _v, c in rates}, sort=None)))
+    share = s.get("pod_engagement_share")
     if share is None:
         share, _n = _brand_engagement_share(b)
     else:
-        b.shown_figures.add(share_key)  # type: ignore[arg-type]
-    if share is not None:
+        b.shown_figures.add("pod_engagement_share")
+    if share:
         sec.blocks.append(Note(b.t("pod_share_note", share=b.pct(share)), tone="alert" if share > 0.05 else ""))
     kinds = s.get("interactions_by_kind") or {}
     if kinds:
@@ -287,41 +340,36 @@ def _follower_curve(b: Build) -> list[dict[str, Any]]:
 
 
 def _pods_blocks(b: Build) -> list[Any]:
-    src = b.src
+    src, summ = b.src, b.src.summary
     cols = src.columns("pods")
     if "pod_id" not in cols:
         return [b.table("pods")]
-    brands = set(src.summary.get("brand_accounts") or [])
-    # Pod-level evidence repeats on each member row: take one value per pod.
+    # Pod-level evidence repeats on each member's row: one value per pod.
+    evidence = [c for c in POD_EVIDENCE if c in cols and c != "members"]
     aggs = ["count(DISTINCT account_id) AS members" if "account_id" in cols else "count(*) AS members"]
-    keep = []
-    for c, typ in cols.items():
-        if c in ("pod_id", "account_id", "members"):
-            continue
-        if any(x in typ for x in ("INT", "DOUBLE", "FLOAT", "DECIMAL", "REAL")):
-            aggs.append(f"max({q(c)}) AS {q(c)}")
-        else:
-            aggs.append(f"any_value({q(c)}) AS {q(c)}")
-        keep.append(c)
-    score = next((c for c in ("score", "pod_score") if c in cols), None)
+    aggs += [f"any_value({q(c)}) AS {q(c)}" for c in evidence]
+    if "is_brand" in cols:
+        aggs.append("bool_or(coalesce(is_brand, FALSE)) AS has_brand")
+    score = next((c for c in ("pod_score", "score") if c in cols), None)
     order = f"{q(score)} DESC NULLS LAST, " if score else ""
     where, params = src.where("pods")
     rows = src.rows(f"SELECT pod_id, {', '.join(aggs)} FROM {src.ref('pods')} WHERE {where} GROUP BY pod_id "
                     f"ORDER BY {order}members DESC, pod_id", params)
-    shown = ["pod_id", "members"] + keep[:7]
+    shown = ["pod_id", "members"] + evidence
     blocks: list[Any] = []
     n_accounts = src.scalar(f"SELECT count(DISTINCT account_id) FROM {src.ref('pods')}") if "account_id" in cols else None
-    tiles = [b.tile("pods_found", b.num(len(rows))), b.tile("pod_accounts", b.num(n_accounts))]
-    for key in ("pod_engagement_share", "pod_share"):
-        tile = b.figure_tile(key, tone="alert")
-        if tile:
-            tiles.append(tile)
+    tiles = [b.figure_tile("pod_count") or b.tile("pods_found", b.num(len(rows))),
+             b.figure_tile("pod_members") or b.tile("pod_accounts", b.num(n_accounts))]
+    tiles += [x for x in (b.figure_tile("pod_engagement_share", tone="alert"),
+                          b.figure_tile("brand_posts_engagement_pods", tone="alert")) if x]
     blocks.append(tiles)
-    if brands and "account_id" in cols:
-        mine = src.rows(f"SELECT DISTINCT pod_id, account_id FROM {src.ref('pods')} WHERE account_id IN (SELECT unnest(?))",
-                        [sorted(brands)])
-        for r in mine:
-            blocks.append(Note(b.t("brand_in_pod", account=r["account_id"], pod=r["pod_id"]), tone="alert"))
+    brand_pods = summ.get("brand_pod_ids") or [r["pod_id"] for r in rows if r.get("has_brand")]
+    b.shown_figures.update(k for k in ("brand_in_pod", "brand_pod_ids") if k in summ)
+    for pod in brand_pods:
+        blocks.append(Note(b.t("brand_in_pod", account=", ".join(summ.get("brand_accounts") or []), pod=pod), tone="alert"))
+    if summ.get("pods_skipped"):
+        b.shown_figures.add("pods_skipped")
+        blocks.append(Note(str(summ["pods_skipped"])))
     blocks.append(TableBlock(
         b.t("pods_table"), [label(c, b.lang) for c in shown],
         [b.cells(r, shown, {"pod_id": "pod"}) for r in rows[: b.limit]], len(rows), "pods",
@@ -330,35 +378,95 @@ def _pods_blocks(b: Build) -> list[Any]:
 
 
 def community_section(b: Build) -> Section:
-    src = b.src
+    src, summ = b.src, b.src.summary
     sec = Section("community", b.t("sec_community"), b.t("sec_community_intro"))
-    tiles = [x for x in (b.figure_tile(k) for k in ("members", "active_members", "lethargic_share", "ambassadors")) if x]
+    tiles = [x for x in (b.figure_tile(k) for k in (
+        "members", "active_members", "newly_active_members", "recently_inactive_members", "churn_rate", "lethargic_share")) if x]
+    amb = summ.get("ambassadors")
+    if isinstance(amb, dict):
+        b.shown_figures.add("ambassadors")
+        tiles.append(Tile(figure_label("ambassadors", b.lang), b.num(sum(v or 0 for v in amb.values())), "ambassadors",
+                          note=", ".join(f"{k}: {b.num(v)}" for k, v in amb.items())))
     if tiles:
         sec.blocks.append(tiles)
-    ran = False
-    if src.has_col("accounts", "member_level"):
-        ran = True
+    ran = bool(tiles)
+    levels = summ.get("member_levels")
+    if isinstance(levels, dict) and levels:
+        b.shown_figures.add("member_levels")
+        values = [{"level": str(k), "n": v or 0} for k, v in levels.items()]
+        sec.blocks.append(Chart("member-levels", b.t("levels_chart"), charts.bars(
+            values, category="level", value="n", title=b.t("levels_chart"), x_title=b.t("members_axis"),
+            y_title=b.t("level_axis"), sort=None), ("members",) if src.has("members") else ()))
+    elif src.has_col("accounts", "member_level"):
         counts = src.value_counts("accounts", "member_level", "member_level IS NOT NULL")
         if counts:
             values = [{"level": str(k), "n": n} for k, n in counts]
             sec.blocks.append(Chart("member-levels", b.t("levels_chart"), charts.bars(
-                values, category="level", value="n", title=b.t("levels_chart"), x_title=b.t("members_axis"),
+                values, category="level", value="n", title=b.t("levels_chart"), x_title=b.t("accounts_axis"),
                 y_title=b.t("level_axis")), ("accounts",)))
     if src.has("cohorts"):
         ran = True
-        chart = _cohort_chart(b)
+        sec.blocks.append(_cohort_chart(b) or b.table("cohorts"))
+    if src.has("periods"):
+        chart = _periods_chart(b)
         if chart:
             sec.blocks.append(chart)
-        else:
-            sec.blocks.append(b.table("cohorts"))
-    for name in ("ambassadors", "posts"):
+    if src.has("content"):
+        chart = _content_chart(b)
+        if chart:
+            sec.blocks.append(chart)
+    extra = [k for k in ("conversation_threads", "replies_per_thread", "threads_answered_by_brand",
+                         "members_with_several_accounts", "follower_persons", "churned_members") if summ.get(k) is not None]
+    if extra:
+        sec.blocks.append([t_ for t_ in (b.figure_tile(k) for k in extra) if t_])
+    top = b.table("accounts", TOP_ACCOUNTS, title=b.t("top_accounts"))
+    if top:
+        sec.blocks.append(top)
+    for name in ("ambassadors", "members", "posts", "content", "periods"):
         block = b.table(name)
         if block:
             ran = True
             sec.blocks.append(block)
-    if not ran and not tiles:
+    if not ran:
         sec.missing = b.missing("an_community")
     return sec
+
+
+def _periods_chart(b: Build) -> Chart | None:
+    src = b.src
+    if not src.has_col("periods", "month", "raw_engagement", "clean_engagement"):
+        return None
+    where, params = src.where("periods")
+    rows = src.rows(f"SELECT month, raw_engagement, clean_engagement FROM {src.ref('periods')} WHERE {where} ORDER BY month", params)
+    values = []
+    for r in rows:
+        month = r["month"].isoformat()[:7] if r["month"] is not None else "–"
+        values.append({"month": month, "series": b.t("raw"), "v": float(r["raw_engagement"] or 0)})
+        values.append({"month": month, "series": b.t("clean"), "v": float(r["clean_engagement"] or 0)})
+    if not values:
+        return None
+    return Chart("periods", b.t("periods_chart"), charts.grouped_bars(
+        values, category="month", group="series", value="v", title=b.t("periods_chart"), x_title=b.t("month_axis"),
+        y_title=b.t("weighted_axis"), colors={b.t("raw"): charts.PALETTE["vanity"], b.t("clean"): charts.PALETTE["real"]}),
+        ("periods",))
+
+
+def _content_chart(b: Build) -> Chart | None:
+    src = b.src
+    if not src.has_col("content", "dimension", "value", "likes_per_post", "clean_engagement_per_post"):
+        return None
+    rows = src.rows(f"SELECT value, likes_per_post, clean_engagement_per_post FROM {src.ref('content')} "
+                    f"WHERE dimension = 'format' ORDER BY clean_engagement_per_post DESC NULLS LAST LIMIT 12")
+    values = []
+    for r in rows:
+        values.append({"format": str(r["value"]), "series": b.t("likes_per_post"), "v": float(r["likes_per_post"] or 0)})
+        values.append({"format": str(r["value"]), "series": b.t("clean_per_post"), "v": float(r["clean_engagement_per_post"] or 0)})
+    if not values:
+        return None
+    return Chart("content", b.t("content_chart"), charts.grouped_bars(
+        values, category="format", group="series", value="v", title=b.t("content_chart"), x_title=b.t("format_axis"),
+        y_title=b.t("per_post_axis"), fmt=",.1f",
+        colors={b.t("likes_per_post"): charts.PALETTE["vanity"], b.t("clean_per_post"): charts.PALETTE["real"]}), ("content",))
 
 
 def _cohort_chart(b: Build) -> Chart | None:
@@ -444,47 +552,91 @@ def responsiveness_section(b: Build) -> Section:
 
 
 def business_section(b: Build) -> Section:
-    src = b.src
+    src, summ = b.src, b.src.summary
     sec = Section("business", b.t("sec_business"), b.t("sec_business_intro"))
     tiles = [x for x in (b.figure_tile(k) for k in (
-        "conversions", "conversion_rate", "conversion_value", "cost_per_engaged_member", "cost_per_lead",
-        "cost_per_conversion", "return_on_engagement")) if x]
+        "conversions", "conversion_rate", "conversions_value", "median_days_to_convert", "cost_total",
+        "cost_per_engaged_member", "cost_per_lead", "cost_per_conversion", "return_on_engagement")) if x]
+    by_link = summ.get("conversions_by_link")
+    if isinstance(by_link, dict):
+        b.shown_figures.add("conversions_by_link")
+        tiles.append(Tile(figure_label("conversions_by_link", b.lang), b.num(sum(v or 0 for v in by_link.values())),
+                          "conversions_by_link", note=", ".join(f"{k}: {b.num(v)}" for k, v in by_link.items())))
     if tiles:
         sec.blocks.append(tiles)
-    ran = bool(tiles)
+    ran = bool(tiles) or "business" in (summ.get("analyses") or [])
+    for item in summ.get("business_warnings") or []:
+        if isinstance(item, dict) and item.get("message"):
+            sec.blocks.append(Note(str(item["message"]), tone="alert" if item.get("level") == "warning" else ""))
+    if "business_warnings" in summ:
+        b.shown_figures.add("business_warnings")
     funnel = _funnel_chart(b)
     if funnel:
         sec.blocks.append(funnel)
-    for name in ("funnel", "attribution", "goals", "conversions", "leads"):
+    attribution = _attribution_chart(b)
+    if attribution:
+        sec.blocks.append(attribution)
+    extra = [k for k in ("attributed_conversions", "unattributed_person_conversions", "top_post_by_conversions",
+                         "top_post_by_likes", "attribution_vanity_distance", "attribution_lookback_days", "cost_hours",
+                         "cost_currency", "goals", "goals_by_status", "funnel_followers", "funnel_engaged_members",
+                         "funnel_members_with_intent", "funnel_converted_members") if summ.get(k) is not None]
+    if extra:
+        sec.blocks.append([x for x in (b.figure_tile(k) for k in extra) if x])
+    for name in ("goals", "funnel", "attribution", "cost_of_engagement", "campaign_impact", "conversions", "leads",
+                 "attribution_touches"):
         block = b.table(name)
         if block:
             ran = True
             sec.blocks.append(block)
+        if name == "funnel" and src.has_col("funnel", "segment_by", "period", "platform"):
+            segments = b.table("funnel", FUNNEL_SEGMENTS, title=b.t("funnel_segments"))
+            if segments and segments.total:
+                sec.blocks.append(segments)
     if not ran:
         sec.missing = b.missing("an_business")
     return sec
 
 
 def _funnel_chart(b: Build) -> Chart | None:
+    """People at each stage: followers, engaged members, members with intent, converted."""
     src = b.src
-    if not src.has("funnel"):
+    stages = [c for c in ("followers", "engaged_members", "members_with_intent", "converted_members")]
+    if not src.has("funnel") or not src.has_col("funnel", "period", "platform", "segment_by"):
         return None
-    cols = src.columns("funnel")
-    stage = next((c for c in ("stage", "step") if c in cols), None)
-    count = next((c for c in ("people", "count", "members", "n", "accounts") if c in cols), None)
-    if not (stage and count):
+    row = src.rows(f"SELECT {', '.join(q(c) for c in stages if src.has_col('funnel', c))} FROM {src.ref('funnel')} "
+                   f"WHERE period = 'all' AND segment_by = 'all' AND platform = ? LIMIT 1", [b.src.filters.platform or "all"])
+    if not row:
         return None
-    # Only the overall rows when the table is broken down by period or platform.
-    conds = [f"{q(c)} IS NULL OR CAST({q(c)} AS VARCHAR) IN ('all', 'total', '')" for c in ("period", "platform", "segment") if c in cols]
-    where = " AND ".join(f"({c})" for c in conds) or "TRUE"
-    rows = src.rows(f"SELECT {q(stage)} AS stage, sum({q(count)}) AS n, min(rowid) AS o FROM {src.ref('funnel')} "
-                    f"WHERE {where} GROUP BY 1 ORDER BY o")
-    values = [{"stage": str(r["stage"]), "n": float(r["n"] or 0)} for r in rows]
+    values = [{"stage": b.t(f"stage_{k}"), "n": float(v)} for k, v in row[0].items() if v is not None]
     if not values:
         return None
     return Chart("funnel", b.t("funnel_chart"), charts.bars(
         values, category="stage", value="n", title=b.t("funnel_chart"), x_title=b.t("people_axis"),
         y_title=b.t("stage_axis"), sort=None), ("funnel",))
+
+
+def _attribution_chart(b: Build) -> Chart | None:
+    """What led to conversions (linear share) against what the likes ranking would credit."""
+    src = b.src
+    if not src.has_col("attribution", "dimension", "value", "linear_share", "likes_share"):
+        return None
+    dims = [r["dimension"] for r in src.rows(f"SELECT DISTINCT dimension FROM {src.ref('attribution')}")]
+    dim = next((d for d in ("format", "campaign", "topic", "post") if d in dims), None)
+    if dim is None:
+        return None
+    rows = src.rows(f"SELECT value, linear_share, likes_share FROM {src.ref('attribution')} WHERE dimension = ? "
+                    f"ORDER BY linear_share DESC NULLS LAST LIMIT 10", [dim])
+    values = []
+    for r in rows:
+        values.append({"v": str(r["value"]), "series": b.t("share_conversions"), "share": float(r["linear_share"] or 0)})
+        values.append({"v": str(r["value"]), "series": b.t("share_likes"), "share": float(r["likes_share"] or 0)})
+    if not values:
+        return None
+    return Chart("attribution", b.t("attribution_chart"), charts.grouped_bars(
+        values, category="v", group="series", value="share", title=b.t("attribution_chart"),
+        x_title=b.t(f"dim_{dim}"), y_title=b.t("credit_axis"), fmt=".0%",
+        colors={b.t("share_conversions"): charts.PALETTE["real"], b.t("share_likes"): charts.PALETTE["vanity"]}),
+        ("attribution",))
 
 
 def actions_section(b: Build) -> Section:
@@ -539,6 +691,9 @@ def recommended_actions(b: Build) -> list[Action]:
                 for r in src.rows(f"SELECT {q(who_col)} AS who, fake_share FROM {src.ref(name)} WHERE fake_share >= 0.3 "
                                   f"ORDER BY fake_share DESC LIMIT 3"):
                     out.append(Action(b.t("act_influencer", who=r["who"], share=b.pct(r["fake_share"], 0)), 80, (name,)))
+    cost = s.get("cost_per_conversion")
+    if cost and s.get("return_on_engagement") is not None and s["return_on_engagement"] < 0:
+        out.append(Action(b.t("act_cost", cost=b.num(cost, 2), roe=b.pct(s["return_on_engagement"], 0)), 45, ("cost_of_engagement",)))
     _k, median = pick(s, "median_response_minutes")
     if median is not None and median > 240:
         out.append(Action(b.t("act_slow", median=format_duration(median, b.lang)), 65))
@@ -548,19 +703,18 @@ def recommended_actions(b: Build) -> list[Action]:
             order = "ratio DESC" if src.has_col("weak_signals", "ratio") else "1"
             for r in src.rows(f"SELECT {q(term_col)} AS term FROM {src.ref('weak_signals')} ORDER BY {order} LIMIT 2"):
                 out.append(Action(b.t("act_weak", term=fmt_value(r["term"], b.lang)), 55, ("weak_signals",)))
-    if src.has("goals") and src.has_col("goals", "on_track"):
-        name_col = next((c for c in ("goal", "name", "metric") if src.has_col("goals", c)), None)
-        prog_col = next((c for c in ("progress", "current") if src.has_col("goals", c)), None)
-        if name_col:
-            for r in src.rows(f"SELECT {q(name_col)} AS g{', ' + q(prog_col) + ' AS p' if prog_col else ''} "
-                              f"FROM {src.ref('goals')} WHERE NOT coalesce(on_track, TRUE)"):
-                out.append(Action(b.t("act_goal", goal=r["g"], progress=fmt_value(r.get("p"), b.lang, prog_col or "")), 75, ("goals",)))
-    if src.has("ambassadors"):
-        n = src.count("ambassadors")
-        who = next((c for c in ("handle", "account_id") if src.has_col("ambassadors", c)), None)
-        if n and who:
-            order = "score DESC NULLS LAST" if src.has_col("ambassadors", "score") else "1"
-            names = [str(r["w"]) for r in src.rows(f"SELECT {q(who)} AS w FROM {src.ref('ambassadors')} ORDER BY {order} LIMIT 3")]
+    if src.has("goals") and src.has_col("goals", "goal", "status"):
+        for r in src.rows(f"SELECT goal, status, actual, target FROM {src.ref('goals')} WHERE status IN ('behind', 'missed')"):
+            progress = f"{fmt_value(r['actual'], b.lang)} / {fmt_value(r['target'], b.lang)} · {r['status']}"
+            out.append(Action(b.t("act_goal", goal=r["goal"], progress=progress), 75, ("goals",)))
+    if src.has("ambassadors") and src.has_col("ambassadors", "account_id"):
+        n = src.scalar(f"SELECT count(DISTINCT account_id) FROM {src.ref('ambassadors')}") or 0
+        if n:
+            order = "min(a.rank)" if src.has_col("ambassadors", "rank") else "a.account_id"
+            handle = "any_value(coalesce(c.handle, a.account_id))" if src.has_col("accounts", "handle") else "a.account_id"
+            names = [str(r["w"]) for r in src.rows(
+                f"SELECT {handle} AS w FROM {src.ref('ambassadors')} a LEFT JOIN {src.ref('accounts')} c "
+                f"ON c.account_id = a.account_id GROUP BY a.account_id ORDER BY {order}, a.account_id LIMIT 3")]
             out.append(Action(b.t("act_ambassadors", n=b.num(n), names=", ".join(names)), 40, ("ambassadors",)))
     _k, lapsed = pick(s, "recently_inactive", "recently_inactive_members")
     if lapsed:
