@@ -20,9 +20,9 @@ HEIGHT = 260
 LOCALES = {"fr": "fr-FR", "en": "en-US"}
 
 
-def _base(values: Sequence[dict[str, Any]], title: str, subtitle: str = "") -> alt.Chart:
+def _base(values: Sequence[dict[str, Any]], title: str, subtitle: str = "", height: Any = HEIGHT) -> alt.Chart:
     title_param = alt.TitleParams(title, subtitle=subtitle or alt.Undefined, anchor="start")
-    return alt.Chart(alt.Data(values=list(values)), title=title_param).properties(width="container", height=HEIGHT)
+    return alt.Chart(alt.Data(values=list(values)), title=title_param).properties(width="container", height=height)
 
 
 def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
@@ -33,14 +33,15 @@ def _finish(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
 def bars(values: Sequence[dict[str, Any]], *, category: str, value: str, title: str, x_title: str, y_title: str,
          fmt: str = ",.0f", color: str | None = None, colors: dict[str, str] | None = None,
-         horizontal: bool = True, sort: Any = "-x", subtitle: str = "") -> dict[str, Any]:
-    """A bar per category with its value written beside it."""
+         horizontal: bool = True, subtitle: str = "") -> dict[str, Any]:
+    """A bar per category, in the order given, with its value written beside it."""
+    order = [str(v[category]) for v in values]  # the caller's order (a layer's sort by value warns)
     if horizontal:
-        enc_cat = alt.Y(f"{category}:N", title=y_title, sort=sort if sort != "-x" else "-x")
-        enc_val = alt.X(f"{value}:Q", title=x_title, axis=alt.Axis(format=fmt))
+        enc_cat = alt.Y(f"{category}:N", title=y_title, sort=order)
+        enc_val = alt.X(f"{value}:Q", title=x_title, axis=alt.Axis(format=fmt, tickCount=6))
     else:
-        enc_cat = alt.X(f"{category}:N", title=x_title, sort=sort if sort != "-x" else "-y", axis=alt.Axis(labelAngle=0))
-        enc_val = alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=fmt))
+        enc_cat = alt.X(f"{category}:N", title=x_title, sort=order, axis=alt.Axis(labelAngle=0))
+        enc_val = alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=fmt, tickCount=6))
     if colors:
         colour = alt.Color(f"{category}:N", legend=None,
                            scale=alt.Scale(domain=list(colors), range=list(colors.values())))
@@ -48,7 +49,7 @@ def bars(values: Sequence[dict[str, Any]], *, category: str, value: str, title: 
         colour = alt.value(color or PALETTE["accent"])
     tooltip = [alt.Tooltip(f"{category}:N", title=y_title if horizontal else x_title),
                alt.Tooltip(f"{value}:Q", title=x_title if horizontal else y_title, format=fmt)]
-    base = _base(values, title, subtitle)
+    base = _base(values, title, subtitle, height=alt.Step(30) if horizontal else HEIGHT)
     bar = base.mark_bar().encode(enc_cat, enc_val, color=colour, tooltip=tooltip)
     text_enc = {"text": alt.Text(f"{value}:Q", format=fmt)}
     if horizontal:
@@ -66,7 +67,7 @@ def grouped_bars(values: Sequence[dict[str, Any]], *, category: str, group: str,
     chart = _base(values, title, subtitle).mark_bar().encode(
         x=alt.X(f"{category}:N", title=x_title, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset(f"{group}:N"),
-        y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=fmt)),
+        y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=fmt, tickCount=6)),
         color=alt.Color(f"{group}:N", title=None, scale=scale, legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip(f"{category}:N", title=x_title), alt.Tooltip(f"{group}:N", title=" "),
                  alt.Tooltip(f"{value}:Q", title=y_title, format=fmt)],

@@ -231,7 +231,7 @@ def vanity_section(b: Build) -> Section:
         colors = dict(zip([x["figure"] for x in bars], [charts.PALETTE["vanity"], charts.PALETTE["real"], charts.PALETTE["accent"]]))
         sec.blocks.append(Chart("vanity-audience", b.t("audience_chart"), charts.bars(
             bars, category="figure", value="n", title=b.t("audience_chart"), x_title=b.t("people"),
-            y_title=b.t("figure_axis"), colors=colors, sort=None)))
+            y_title=b.t("figure_axis"), colors=colors)))
         if real is not None and members is not None:
             sec.blocks.append(Note(b.t("gap_note", followers=b.num(followers), real=b.num(real), members=b.num(members))))
     # Engagement on the brand's posts: what the dashboard counts, what came from pods, what is left.
@@ -244,7 +244,7 @@ def vanity_section(b: Build) -> Section:
         colors = dict(zip([v["figure"] for v in values], [charts.PALETTE["vanity"], charts.PALETTE["alert"], charts.PALETTE["real"]]))
         sec.blocks.append(Chart("vanity-engagement", b.t("eng_chart"), charts.bars(
             values, category="figure", value="n", title=b.t("eng_chart"), x_title=b.t("count_axis"),
-            y_title=b.t("figure_axis"), colors=colors, sort=None), ("interactions",)))
+            y_title=b.t("figure_axis"), colors=colors), ("interactions",)))
     rates = [(b.t("rate_vanity"), s.get("vanity_engagement_rate"), charts.PALETTE["vanity"]),
              (b.t("rate_raw"), s.get("raw_engagement_rate"), charts.PALETTE["muted"]),
              (b.t("rate_clean"), s.get("clean_engagement_rate"), charts.PALETTE["real"])]
@@ -253,7 +253,7 @@ def vanity_section(b: Build) -> Section:
         b.shown_figures.update(k for k in ("raw_engagement_rate",) if k in s)
         sec.blocks.append(Chart("vanity-rate", b.t("rate_chart"), charts.bars(
             [{"figure": n, "rate": v} for n, v, _c in rates], category="figure", value="rate", title=b.t("rate_chart"),
-            x_title=b.t("rate_axis"), y_title=b.t("figure_axis"), fmt=".2%", colors={n: c for n, _v, c in rates}, sort=None)))
+            x_title=b.t("rate_axis"), y_title=b.t("figure_axis"), fmt=".2%", colors={n: c for n, _v, c in rates})))
     share = s.get("pod_engagement_share")
     if share is None:
         share, _n = _brand_engagement_share(b)
@@ -396,7 +396,7 @@ def community_section(b: Build) -> Section:
         values = [{"level": str(k), "n": v or 0} for k, v in levels.items()]
         sec.blocks.append(Chart("member-levels", b.t("levels_chart"), charts.bars(
             values, category="level", value="n", title=b.t("levels_chart"), x_title=b.t("members_axis"),
-            y_title=b.t("level_axis"), sort=None), ("members",) if src.has("members") else ()))
+            y_title=b.t("level_axis")), ("members",) if src.has("members") else ()))
     elif src.has_col("accounts", "member_level"):
         counts = src.value_counts("accounts", "member_level", "member_level IS NOT NULL")
         if counts:
@@ -612,7 +612,7 @@ def _funnel_chart(b: Build) -> Chart | None:
         return None
     return Chart("funnel", b.t("funnel_chart"), charts.bars(
         values, category="stage", value="n", title=b.t("funnel_chart"), x_title=b.t("people_axis"),
-        y_title=b.t("stage_axis"), sort=None), ("funnel",))
+        y_title=b.t("stage_axis")), ("funnel",))
 
 
 def _attribution_chart(b: Build) -> Chart | None:

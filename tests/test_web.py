@@ -1,0 +1,123 @@
+"""The dashboard and the JSON API: pages, filters, sorting, paging, drill-down, tokens, escaping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from liens import api
+from liens.presentation.cli.present import is_loopback
+from liens.presentation.web import create_app
+from liens.store import Store
+from test_report import XSS_IMG, XSS_SCRIPT, hand_built_dataset, plant_results
+
+TOKEN = "s3cret-token-0123456789"
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("web")
+    data = hand_built_dataset(root / "data")
+    path = root / "web.duckdb"
+    with Store(path) as store:
+        api.load(data, store)
+        api.analyze(store)
+        plant_results(store)
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(store_path) -> TestClient:
+    return TestClient(create_app(store_path))
+
+
+def test_every_section_page_answers(client):
+    home = client.get("/")
+    assert home.status_code == 200 and "Vanity vs real" in home.text
+    assert "default-src 'self'" in home.headers["content-security-policy"]
+    for key in ("vanity", "authenticity", "community", "conversation", "responsiveness", "business", "actions", "figures"):
+        page = client.get(f"/sections/{key}")
+        assert page.status_code == 200, key
+        assert f'id="{key}"' in page.text
+    assert client.get("/sections/nope").status_code == 404
+    fr = client.get("/sections/vanity", params={"lang": "fr"})
+    assert "Vitrine ou réalité" in fr.text and "12\u202f600" in fr.text
+
+
+def test_api_tables_summary_and_openapi(client, store_path):
+    tables = client.get("/api/tables").json()
+    names = {t["name"] for t in tables}
+    with Store(store_path, read_only=True) as store:
+        assert names == set(store.result_names())
+        n_interactions = store.count("result_interactions")
+    assert {t["name"]: t["rows"] for t in tables}["interactions"] == n_interactions == 28
+    page = client.get("/api/tables/interactions", params={"limit": 5, "offset": 2, "sort": "-created_at,interaction_id"}).json()
+    assert page["total"] == 28 and len(page["rows"]) == 5 and page["offset"] == 2
+    times = [r["created_at"] for r in page["rows"]]
+    assert times == sorted(times, reverse=True)
+    assert client.get("/api/tables/interactions", params={"sort": "nope"}).status_code == 400
+    assert client.get("/api/tables/nope").status_code == 404
+    assert client.get("/api/tables/interactions", params={"limit": 5000}).status_code == 422
+    summary = client.get("/api/summary").json()
+    assert summary["followers"] == 12600 and summary["vanity_engagements_on_brand_posts"] == 28
+    spec = client.get("/openapi.json").json()
+    assert {"/api/tables", "/api/tables/{name}", "/api/summary"} <= set(spec["paths"])
+    # User text comes back as data, unchanged (escaping is the renderer's job).
+    queue = client.get("/api/tables/unanswered").json()["rows"]
+    assert {r["text"] for r in queue} == {XSS_SCRIPT, XSS_IMG}
+
+
+def test_filters_by_period_and_platform(client):
+    # Interactions on 2024-03-01 and 2024-03-02: 6 likes + 1 comment each day = 14.
+    page = client.get("/api/tables/interactions", params={"start": "2024-03-01", "end": "2024-03-02", "limit": 0}).json()
+    assert page["total"] == 14
+    assert client.get("/api/tables/interactions", params={"platform": "tiktok", "limit": 0}).json()["total"] == 0
+    html = client.get("/sections/vanity", params={"start": "2024-03-01", "end": "2024-03-02"}).text
+    assert 'value="2024-03-01"' in html  # the filter form keeps the period
+
+
+def test_sortable_paginated_table_and_drill_down(client):
+    first = client.get("/tables/interactions", params={"sort": "interaction_id"}).text
+    assert "Rows 1–28 of 28" in first
+    pod = client.get("/pods/pod-1")
+    assert pod.status_code == 200
+    # The pod's 3 members, then their interactions: u1..u3 made 4 likes each plus 3 comments = 15.
+    assert pod.text.count('href="/accounts/u') >= 3
+    assert "Rows 1–15 of 15" in pod.text
+    account = client.get("/accounts/u2")
+    assert account.status_code == 200 and "Rows 1–5 of 5" in account.text
+    assert client.get("/accounts/nobody").status_code == 404
+    assert client.get("/pods/nope").status_code == 404
+
+
+def test_user_text_is_escaped_everywhere(client):
+    for url in ("/sections/responsiveness", "/accounts/u1", "/accounts/u2", "/pods/pod-1", "/tables/unanswered", "/tables/accounts"):
+        html = client.get(url).text
+        assert "<script>window.__xss" not in html, url
+        assert "<img src=x onerror" not in html, url
+    assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in client.get("/accounts/u1").text
+
+
+def test_token_is_required_when_set(store_path):
+    guarded = TestClient(create_app(store_path, token=TOKEN))
+    assert guarded.get("/").status_code == 401
+    assert guarded.get("/api/summary").status_code == 401
+    assert guarded.get("/api/summary", headers={"Authorization": "Bearer wrong-token-000000"}).status_code == 401
+    assert guarded.get("/api/summary", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+    first = guarded.get("/", params={"token": TOKEN})
+    assert first.status_code == 200
+    assert guarded.get("/sections/business").status_code == 200  # the cookie set by ?token= carries on
+
+
+def test_serve_refuses_a_public_address_without_token(store_path):
+    from typer.testing import CliRunner
+
+    from liens.presentation.cli import app
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+    result = CliRunner().invoke(app, ["serve", "--store", str(store_path), "--host", "0.0.0.0", "--lang", "en"])
+    assert result.exit_code != 0
+    assert "--token" in str(result.exception) + result.output
