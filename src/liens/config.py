@@ -114,6 +114,7 @@ class BusinessSettings:
     intent_kinds: list[str] = field(default_factory=lambda: ["purchase", "job", "cocreation"], metadata={"help": "Intents (from the conversation analysis) that move an engaged person to the funnel's 'showed intent' stage."})
     hourly_rate: float = field(default=0.0, metadata={"help": "Money per hour of work in `costs.hours`, added to `amount` (0: hours are reported but not priced)."})
     goals_as_of: str = field(default="", metadata={"help": "Date (YYYY-MM-DD) at which goal progress and pace are measured; empty: the last day of the data."})
+    social_sources: list[str] = field(default_factory=lambda: ["social", "social media", "réseaux sociaux"], metadata={"help": "Conversion sources that mean social media (besides the platforms of the data, e.g. instagram): a conversion with such a source, or a campaign, but no known person is linked by campaign; other sources (website, newsletter) link it to nothing."})
 
 
 @dataclass

@@ -317,6 +317,8 @@ def print_goals(rows: list[dict[str, Any]]) -> None:
     as_of = next((r["as_of"] for r in rows if r["as_of"] is not None), None)
     table = Table(t("col_goal"), t("col_target"), t("col_actual"), t("col_expected"), t("col_progress"),
                   t("col_status"), t("col_note"), title=t("goals_title", as_of=as_of or "–"))
+    for column in table.columns[1:6]:
+        column.no_wrap = True
     styles = {"reached": "green", "on_track": "green", "behind": "yellow", "missed": "red", "invalid": "red",
               "not_computed": "magenta", "not_started": "dim"}
     for row in rows:
