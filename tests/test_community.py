@@ -63,6 +63,7 @@ INTERACTIONS = [
     ("b2", "story_reply", "bob", "2024-02-12T09:00:00", "", "brand", "", "wow", "", "", ""),           # 8, Feb W7
     ("b3", "mention", "bob_tw", "2024-02-19T09:00:00", "", "brand", "", "go see @brand", "", "", ""),  # 6, Feb W8
     ("b4", "mention", "bob_tw", "2024-02-26T09:00:00", "", "brand", "", "@brand again", "", "", ""),   # 6, Feb W9
+    ("b7", "share", "bob_tw", "2024-02-09T09:00:00", "P3", "", "", "", "", "", ""),                    # 8, Feb W6 (contest)
     ("g2", "share", "gus", "2024-02-08T10:00:00", "P3", "", "", "", "", "", ""),                       # 8, Feb W6 (contest)
     ("a5", "share", "alice_fb", "2024-03-06T10:00:00", "P4", "", "", "", "", "", ""),                  # 8, Mar W10
     ("a6", "comment", "alice_ig", "2024-03-06T11:00:00", "P4", "", "", "good", "", "", ""),            # 3, Mar W10
@@ -91,7 +92,7 @@ IDENTITIES = [("M-bob", "bob"), ("M-bob", "bob_tw")]
 SETTINGS = CommunitySettings(
     love_monthly_decay=0.5, advocate_love=40, contributor_love=15, participant_love=12,
     advocate_weeks=4, contributor_weeks=3, participant_weeks=2,
-    regular_min_comments=3, regular_min_weeks=3,
+    regular_min_weeks=3, regular_min_week_share=0.35, sharer_min_mentions=2, link_same_handle=True,
 )
 
 
@@ -165,34 +166,33 @@ def test_weighted_scores_raw_and_clean(hand):
     summary, t = hand
     members = _by(t["members"], "member_id")
     # alice: a1 3 + a2 (long) 6 + a3 1 + a4 3 + a5 share 8 + a6 3 = 24, over two accounts.
-    # bob: dm 10 + long comment 6 + save 6 + story reply 8 + two mentions 12 = 42.
+    # bob: dm 10 + long comment 6 + save 6 + story reply 8 + two mentions 12 + share 8 = 50.
     # carol 1 + 1; eve 3 + 3; fay 3 + 3 + (long) 6; gus three shares 24; hal 10 + 8 + 8 + 10 + 6.
-    expected = {"alice_fb": 24, "M-bob": 42, "carol": 2, "eve": 6, "fay": 12, "gus": 24, "hal": 42}
+    expected = {"alice_fb": 24, "M-bob": 50, "carol": 2, "eve": 6, "fay": 12, "gus": 24, "hal": 42}
     assert {m: members[m]["engagement_score"] for m in expected} == expected
     assert set(members) == set(expected)  # dan (all inauthentic), ian, jo: not members
     acc = _by(t["accounts"], "account_id")
     # dan's pod activity counts raw (like 1 + comment 3 + like 1) but not clean.
     assert (acc["dan"]["engagement_score_raw"], acc["dan"]["engagement_score"]) == (5, 0)
     assert acc["alice_ig"]["engagement_score"] == 24  # the person's score on each of its accounts
-    assert summary["raw_engagement_score"] == 157 and summary["clean_engagement_score"] == 152
+    assert summary["raw_engagement_score"] == 165 and summary["clean_engagement_score"] == 160
     weights = _by(t["interactions"], "interaction_id")
     assert [weights[i]["engagement_weight"] for i in ("a2", "a3", "b1", "b2", "b6", "g1", "f2")] == [6, 1, 10, 8, 6, 8, 6]
-    # On the 5 brand posts: raw 11 + 7 + 23 + 33 + 25 = 99, clean 11 + 7 + 23 + 29 + 24 = 94; 1000 followers.
-    assert summary["raw_engagement_rate"] == pytest.approx(99 / 5 / 1000)
-    assert summary["clean_engagement_rate"] == pytest.approx(94 / 5 / 1000)
+    # On the 5 brand posts: raw 11 + 7 + 31 + 33 + 25 = 107, clean 11 + 7 + 31 + 29 + 24 = 102; 1000 followers.
+    assert summary["raw_engagement_rate"] == pytest.approx(107 / 5 / 1000)
+    assert summary["clean_engagement_rate"] == pytest.approx(102 / 5 / 1000)
 
 
 def test_levels_love_milestones_promote_at_once_demote_slowly(hand):
     _, t = hand
     members = _by(t["members"], "member_id")
     # Love (decay 0.5) at the last month, April:
-    # alice: Jan 10 -> Feb 5 + 3 = 8 -> Mar 4 + 11 = 15 -> Apr 7.5; bob: Feb 42 -> Mar 21 -> Apr 10.5;
+    # alice: Jan 10 -> Feb 5 + 3 = 8 -> Mar 4 + 11 = 15 -> Apr 7.5; bob: Feb 50 -> Mar 25 -> Apr 12.5;
     # carol: Mar 1 -> Apr 1.5; eve: 3 -> 4.5; fay: 6 -> 9; gus: 8 -> 12 -> 14 -> 7; hal: Apr 42.
-    love = {"alice_fb": 7.5, "M-bob": 10.5, "carol": 1.5, "eve": 4.5, "fay": 9, "gus": 7, "hal": 42}
+    love = {"alice_fb": 7.5, "M-bob": 12.5, "carol": 1.5, "eve": 4.5, "fay": 9, "gus": 7, "hal": 42}
     assert {m: members[m]["love"] for m in love} == pytest.approx(love)
     # hal: 42 love and 4 active weeks in his first month: advocate at once.
-    # bob: advocate in Feb (42, 4 weeks), contributor in Mar (21), only explorer by love in Apr (10.5 < 12),
-    #   but demotion is one level a month: min(1 + 2, 2 + 1, 4 + 0) = 3, participant.
+    # bob: advocate in Feb (50, 4 weeks), contributor in Mar (25), participant in Apr (12.5): min(1 + 2, 2 + 1, 3).
     # alice: contributor in Mar (15 love, 4 weeks), explorer by love in Apr: held participant.
     # gus: participant in Feb-Mar (12 and 14 love, 2 then 3 weeks), explorer in Apr: one level down is allowed.
     levels = {"hal": "advocate", "M-bob": "participant", "alice_fb": "participant", "gus": "explorer",
@@ -235,8 +235,8 @@ def test_cohorts_exact(hand):
     }
     periods = sorted(t["periods"], key=lambda r: r["month"])
     column = lambda name: [r[name] for r in periods]  # noqa: E731
-    assert column("raw_engagement") == [18, 53, 33, 53]
-    assert column("clean_engagement") == [18, 53, 29, 52]  # dan's 4 in Mar and 1 in Apr removed
+    assert column("raw_engagement") == [18, 61, 33, 53]
+    assert column("clean_engagement") == [18, 61, 29, 52]  # dan's 4 in Mar and 1 in Apr removed
     assert column("active_members") == [2, 3, 5, 4]
     assert column("new_members") == [2, 1, 3, 1]
     assert column("churned_members") == [0, 0, 1, 2]  # bob after Feb; alice and gus after Mar
@@ -245,23 +245,38 @@ def test_cohorts_exact(hand):
 def test_ambassadors_with_evidence(hand):
     summary, t = hand
     found = {(r["member_id"], r["kind"]): r for r in t["ambassadors"]}
-    # regular: alice's 4 comments in 4 weeks (fay: 3 replies in 2 weeks; eve 2 comments: not regular).
+    # regular: alice commented in 4 weeks (W1, W3, W6, W10) of the 10 between her first and last
+    #   activity (Jan 3 - Mar 6): 0.4 >= 0.35. fay: 3 replies in 2 weeks; eve: 2 weeks. Not regular.
     # defender: fay's f1 and f2 support the brand under eve's critiques; f3 agrees with eve: not counted.
-    # sharer: gus g1 and g3 (g2 was on a contest post); bob's two mentions. alice and hal shared once.
-    assert set(found) == {("alice_fb", "regular"), ("fay", "defender"), ("gus", "sharer"), ("M-bob", "sharer")}
+    # sharer: bob mentioned the brand twice, unprompted; his share of P3 (a contest) is not evidence.
+    #   gus shared three posts but never mentioned the brand: sharing alone does not make a sharer.
+    assert set(found) == {("alice_fb", "regular"), ("fay", "defender"), ("M-bob", "sharer")}
     regular = found[("alice_fb", "regular")]
     assert (regular["account_id"], regular["evidence_count"], regular["evidence_weeks"]) == ("alice_ig", 4, 4)
+    assert regular["week_share"] == pytest.approx(0.4)
     assert set(regular["example_interaction_ids"].split(",")) == {"a6", "a4", "a2"}  # the latest three
     defender = found[("fay", "defender")]
     assert (defender["evidence_count"], defender["evidence_items"]) == (2, 2)
     assert set(defender["example_interaction_ids"].split(",")) == {"f1", "f2"}
-    assert found[("M-bob", "sharer")]["account_id"] == "bob_tw"
-    # Ties in evidence rank by member id: "M-bob" sorts before "gus".
-    assert (found[("M-bob", "sharer")]["rank"], found[("gus", "sharer")]["rank"]) == (1, 2)
-    assert summary["ambassadors"] == {"regular": 1, "defender": 1, "sharer": 2}
+    sharer = found[("M-bob", "sharer")]
+    assert (sharer["account_id"], sharer["evidence_count"], sharer["key_evidence"]) == ("bob_tw", 2, 2)
+    assert summary["ambassadors"] == {"regular": 1, "defender": 1, "sharer": 1}
     acc = _by(t["accounts"], "account_id")
     assert acc["bob"]["is_ambassador"] and acc["bob"]["ambassador_kind"] == "sharer"
     assert acc["fay"]["ambassador_kind"] == "defender" and not acc["eve"]["is_ambassador"]
+    assert not acc["gus"]["is_ambassador"]
+
+
+def test_the_strongest_kind_names_an_ambassador(tmp_path):
+    # With bars of one supporting reply and one comment week, fay is both: defender (2 replies over a
+    # bar of 1: strength 2) and regular (2 weeks over a bar of 2: strength 1). Her kind is defender.
+    settings = dataclasses.replace(SETTINGS, defender_min_replies=1, regular_min_weeks=2, regular_min_week_share=0.1)
+    store, _, t = _run(tmp_path, settings=settings)
+    store.close()
+    kinds = {r["kind"]: r["strength"] for r in t["ambassadors"] if r["member_id"] == "fay"}
+    assert kinds == {"defender": pytest.approx(2.0), "regular": pytest.approx(1.0)}
+    fay = _by(t["members"], "member_id")["fay"]
+    assert (fay["ambassador_kind"], fay["ambassador_kinds"]) == ("defender", "regular,defender")
 
 
 def test_defenders_without_conversation_step_use_the_lexicon(tmp_path):
@@ -290,14 +305,15 @@ def test_content_real_versus_vanity(hand):
     assert {p: (posts[p]["likes"], posts[p]["clean_likes"]) for p in posts} == {
         "P1": (0, 0), "P2": (1, 1), "P3": (0, 0), "P4": (2, 1), "P5": (2, 1)}
     assert {p: (posts[p]["raw_engagement"], posts[p]["clean_engagement"]) for p in posts} == {
-        "P1": (11, 11), "P2": (7, 7), "P3": (23, 23), "P4": (33, 29), "P5": (25, 24)}
-    # By likes P4 and P5 tie first and P2 is third; by real engagement P3 (a contest) is third and P2 last.
+        "P1": (11, 11), "P2": (7, 7), "P3": (31, 31), "P4": (33, 29), "P5": (25, 24)}
+    # By likes P4 and P5 tie first and P3 (no like at all) is last; by real engagement P3 comes first.
     assert {p: (posts[p]["likes_rank"], posts[p]["real_rank"]) for p in posts} == {
-        "P1": (4, 4), "P2": (3, 5), "P3": (4, 3), "P4": (1, 1), "P5": (1, 2)}
+        "P1": (4, 4), "P2": (3, 5), "P3": (4, 1), "P4": (1, 2), "P5": (1, 3)}
+    assert posts["P3"]["rank_change"] == 3
     content = {(r["dimension"], r["value"]): r for r in t["content"]}
-    # reels P2 + P4: (7 + 29) / 2 = 18 clean per post; photos P1, P3, P5: (11 + 23 + 24) / 3.
+    # reels P2 + P4: (7 + 29) / 2 = 18 clean per post; photos P1, P3, P5: (11 + 31 + 24) / 3 = 22.
     assert content[("format", "reel")]["clean_engagement_per_post"] == pytest.approx(18)
-    assert content[("format", "photo")]["clean_engagement_per_post"] == pytest.approx(58 / 3)
+    assert content[("format", "photo")]["clean_engagement_per_post"] == pytest.approx(22)
     assert content[("format", "photo")]["real_rank"] == 1
 
 
@@ -305,8 +321,8 @@ def test_settings_change_the_weights(tmp_path):
     settings = dataclasses.replace(SETTINGS, weight_share=1.0)
     store, summary, t = _run(tmp_path, settings=settings)
     store.close()
-    # The five shares (g1, g2, g3, a5, h2) now weigh 1 instead of 8: 152 - 5 * 7 = 117.
-    assert summary["clean_engagement_score"] == 152 - 5 * 7
+    # The six shares (g1, g2, g3, a5, b7, h2) now weigh 1 instead of 8: 160 - 6 * 7 = 118.
+    assert summary["clean_engagement_score"] == 160 - 6 * 7
 
 
 @pytest.fixture(scope="module")
@@ -323,13 +339,13 @@ def test_cli_prints_members_levels_ambassadors_and_content(hand_store, tmp_path)
     from liens.presentation.cli import app
 
     config = tmp_path / "liens.toml"
-    config.write_text("[community]\nregular_min_comments = 3\nregular_min_weeks = 3\n", encoding="utf-8")
+    config.write_text("[community]\nregular_min_weeks = 3\nregular_min_week_share = 0.35\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["community", "--store", str(hand_store), "--lang", "en", "--config", str(config)])
     assert result.exit_code == 0, result.output
     out = result.output
     assert "83.3%" in out  # lethargic share: 5 of 6 followers
     assert "fay" in out and "f1" in out  # the defender, with an example of her evidence
-    assert "gus" in out and "alice" in out
+    assert "bobby" in out and "alice" in out  # bob's sharer account, alice's regular one
     assert "advocate" in out and "Rank by likes" in out
     fr = CliRunner().invoke(app, ["community", "--store", str(hand_store), "--lang", "fr"])
     assert fr.exit_code == 0 and "Part léthargique" in fr.output and "83,3" in fr.output

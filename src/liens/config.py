@@ -91,12 +91,12 @@ class CommunitySettings:
     contributor_weeks: int = field(default=4, metadata={"help": "Presence milestone: distinct active weeks needed for 'contributor'."})
     participant_weeks: int = field(default=2, metadata={"help": "Presence milestone: distinct active weeks needed for 'participant'."})
     months_per_demotion: int = field(default=1, metadata={"help": "Demote slowly: at most one level lost per this many months."})
-    regular_min_weeks: int = field(default=5, metadata={"help": "Regular commenter: commented (clean) in at least this many distinct weeks."})
-    regular_min_comments: int = field(default=5, metadata={"help": "Regular commenter: at least this many clean comments or replies."})
+    regular_min_weeks: int = field(default=6, metadata={"help": "Regular commenter: commented (clean, not spam) in at least this many distinct weeks."})
+    regular_min_week_share: float = field(default=0.5, metadata={"help": "Regular commenter: commented in at least this share of the weeks between their first and last activity with the brand."})
     defender_min_replies: int = field(default=2, metadata={"help": "Defender: at least this many supporting replies to critiques of the brand."})
-    sharer_min_actions: int = field(default=2, metadata={"help": "Spontaneous sharer: at least this many unprompted shares of the brand's posts or mentions of the brand."})
+    sharer_min_mentions: int = field(default=3, metadata={"help": "Spontaneous sharer: mentioned the brand unprompted at least this many times (their shares of the brand's posts are kept as evidence; a share answers the brand's own post, a mention is the member's own initiative)."})
     prompted_campaign_words: list[str] = field(default_factory=lambda: ["contest", "giveaway", "concours", "jeu"], metadata={"help": "A share on a post whose campaign contains one of these words was prompted (a contest), not spontaneous."})
-    link_same_handle: bool = field(default=True, metadata={"help": "Count accounts with the same handle on different platforms as one person."})
+    link_same_handle: bool = field(default=False, metadata={"help": "Count accounts with the same handle on different platforms as one person. Off by default: common handles collide across platforms (on generated worlds two of three such links joined different people); turn on when your members' handles are distinctive."})
     link_same_email: bool = field(default=True, metadata={"help": "Count accounts with the same e-mail (column `email` of accounts, if any) as one person."})
 
 
@@ -129,6 +129,7 @@ class ConversationSettings:
     """
 
     language_min_confidence: float = field(default=0.6, metadata={"help": "Below this lingua confidence, a text's language is 'other' (too short or neither French nor English)."})
+    purchase_margin: float = field(default=0.4, metadata={"help": "A text is called a purchase intent only when the model's purchase score beats the runner-up by this margin (keeps leads precise)."})
     answer_intents: list[str] = field(default_factory=lambda: ["purchase", "job", "cocreation", "support", "critique"], metadata={"help": "Intents that need an answer from the brand."})
     urgency_order: list[str] = field(default_factory=lambda: ["purchase", "critique", "support", "job", "cocreation", "praise", "generic", "spam"], metadata={"help": "Order of the unanswered queue: earlier intents first, then older before newer."})
     dm_answer_hours: float = field(default=72.0, metadata={"help": "A brand DM to the author of a public comment within this many hours answers it (private messages: no limit)."})

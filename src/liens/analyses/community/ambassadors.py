@@ -2,16 +2,21 @@
 
 All evidence is clean (authenticity flags removed) and counted per person (member_id).
 
-- regular: at least `regular_min_comments` comments or replies on the brand's content, in at least
-  `regular_min_weeks` distinct weeks.
+- regular: commented or replied (not spam) on the brand's content in at least `regular_min_weeks`
+  distinct weeks, and in at least `regular_min_week_share` of the weeks between their first and last
+  activity with the brand: a regular comes back week after week, a heavy but sporadic commenter
+  does not.
 - defender: at least `defender_min_replies` replies supporting the brand under a critique written
   by someone else (not the brand). A critique is a text whose `intent` is critique (conversation
   step); without intents, one whose `sentiment` is negative; without either, one matching the small
   bilingual lexicon `CRITIQUE_WORDS`. A reply supports the brand when it is praise or positive and
-  neither a critique nor negative; without those columns, when it matches `SUPPORT_WORDS` and not
-  `CRITIQUE_WORDS`.
-- sharer: at least `sharer_min_actions` shares of the brand's posts or mentions of the brand that
-  were unprompted: not a reply to the brand, and not on a post whose campaign names a contest
+  neither a critique, spam nor negative; without those columns, when it matches neither
+  `CRITIQUE_WORDS` nor `SPAM_WORDS` (answering a critic without joining in is taking the brand's side:
+  "mine lasted two years", "check your spam folder").
+- sharer: mentioned the brand unprompted at least `sharer_min_mentions` times. Their unprompted
+  shares of the brand's posts are evidence too, but do not qualify on their own: a share answers the
+  brand's own post (and heavy users share a lot), a mention is the member's own initiative.
+  Unprompted: not a reply to the brand, and not on a post whose campaign names a contest
   (`prompted_campaign_words`).
 
 A person may hold several kinds. Each row's `strength` is its evidence over the kind's bar
@@ -37,12 +42,14 @@ EXAMPLES = 3
 CRITIQUE_WORDS = (
     r"disappoint|d[ée]çue?s?\b|arnaque|\bscam|worst|\bpire|terrible|horrible|awful|\bnule?s?\b|broken|cass[ée]"
     r"|refund|rembours|never again|plus jamais|waste|\bhonte|shame|useless|inutile|mauvais|\bbad\b|rip ?off"
-    r"|complain|plainte|inadmissible|unacceptable|inacceptable"
+    r"|complain|plainte|inadmissible|unacceptable|inacceptable|overpriced|trop cher|rip.?off|damaged|ab[iî]m[ée]"
+    r"|d[ée]chir|still waiting|j'attends|toujours pas|never (answer|respond|arriv)|no (answer|reply|response)"
+    r"|r[ée]pond (pas|jamais)|injoignable|not great|pas terrible|downhill|😡|😤|🙄|👎"
 )
-SUPPORT_WORDS = (
-    r"\blove|great|amazing|excellent|\bbest\b|recommend|recommande|g[ée]nial|\bsuper\b|\btop\b|merci|thank"
-    r"|\badore|parfait|perfect|bravo|happy|ravie?|satisfied|satisfaite?|always been|toujours [ée]t[ée]|\bfair\b"
-    r"|jamais eu de (souci|probl[èe]me)|never had (a|any) (problem|issue)"
+# Spam markers (links, follow-for-follow, money schemes), used only when no conversation step ran.
+SPAM_WORDS = (
+    r"https?://|www\.|linktr\.ee|t\.me/|\.io\b|follow for follow|\bf4f\b|\bl4l\b|check my (bio|profile)"
+    r"|passive income|crypto|\$\d+ ?/ ?day|€ par jour|abonne-toi|je m'abonne en retour|dm (me|pour)|collab r[ée]mun[ée]r[ée]e"
 )
 
 
@@ -63,7 +70,7 @@ def _is_support(t: ir.Table, prefix: str, text: ir.StringValue | None) -> ir.Boo
     if not (has_intent or has_sentiment):
         if text is None:
             return ibis.literal(False)
-        return _matches(text, SUPPORT_WORDS) & ~_matches(text, CRITIQUE_WORDS)
+        return ~_matches(text, CRITIQUE_WORDS) & ~_matches(text, SPAM_WORDS)
     positive = ibis.literal(False)
     against = ibis.literal(False)
     if has_intent:
@@ -104,6 +111,7 @@ def _defences(ctx: Context, base: ir.Table) -> ir.Table:
     )
     return pairs.filter(keep).select(
         "member_id", "actor_id", "interaction_id", "created_at", "week", item=pairs.parent_id,
+        key=ibis.literal(True),
     )
 
 
@@ -134,22 +142,38 @@ def _shares(ctx: Context, base: ir.Table, settings: CommunitySettings) -> ir.Tab
     return rows.select(
         "member_id", "actor_id", "interaction_id", "created_at", "week",
         item=ibis.coalesce(rows.post_id, rows.target_id, rows.interaction_id),
+        key=rows.kind == "mention",  # the spontaneous act; shares are supporting evidence
     )
 
 
-def _comments(base: ir.Table) -> ir.Table:
+def _comments(ctx: Context, base: ir.Table) -> ir.Table:
+    """Clean comments and replies on the brand's content, spam left out."""
     rows = base.filter(base.is_clean, base.kind.isin(COMMENT_KINDS))
+    inter = ctx.interactions
+    if "intent" in inter.columns:
+        spam = inter.filter(inter.intent == "spam").select(_sid=inter.interaction_id)
+    else:
+        raw = ctx.inputs["interactions"]
+        raw = raw.filter(raw.kind.isin(COMMENT_KINDS))
+        spam = raw.filter(_matches(raw.text, SPAM_WORDS)).select(_sid=raw.interaction_id)
+    rows = rows.left_join(spam, rows.interaction_id == spam._sid)
+    rows = rows.filter(rows._sid.isnull())
     return rows.select(
         "member_id", "actor_id", "interaction_id", "created_at", "week",
         item=ibis.coalesce(rows.post_id, rows.parent_id, rows.interaction_id),
+        key=ibis.literal(True),
     )
 
 
-def ambassadors(ctx: Context, base: ir.Table) -> ir.Table:
-    """One row per (member, kind): the evidence, a few example interactions, and a rank within the kind."""
+def ambassadors(ctx: Context, base: ir.Table, members: ir.Table) -> ir.Table:
+    """One row per (member, kind): the evidence, a few example interactions, and a rank within the kind.
+
+    `members` gives each person's first and last clean activity (the span a regular's weeks are
+    measured against).
+    """
     settings = ctx.config.community
     evidence = ibis.union(
-        _comments(base).mutate(kind=ibis.literal("regular")),
+        _comments(ctx, base).mutate(kind=ibis.literal("regular")),
         _defences(ctx, base).mutate(kind=ibis.literal("defender")),
         _shares(ctx, base, settings).mutate(kind=ibis.literal("sharer")),
     )
@@ -157,21 +181,31 @@ def ambassadors(ctx: Context, base: ir.Table) -> ir.Table:
         evidence_count=evidence.count(),
         evidence_weeks=evidence.week.nunique(),
         evidence_items=evidence.item.nunique(),
+        key_evidence=evidence.key.sum().cast("int64"),
         first_at=evidence.created_at.min(),
         last_at=evidence.created_at.max(),
     )
-    keep = ibis.cases(
-        (per.kind == "regular", (per.evidence_count >= settings.regular_min_comments)
-         & (per.evidence_weeks >= settings.regular_min_weeks)),
-        (per.kind == "defender", per.evidence_count >= settings.defender_min_replies),
-        else_=per.evidence_count >= settings.sharer_min_actions,
+    span = members.select(
+        "member_id",
+        _span_weeks=((members.last_active_at.epoch_seconds() - members.first_active_at.epoch_seconds())
+                     // (7 * 86400) + 1).cast("float64"),
     )
+    per = per.left_join(span, "member_id").drop("member_id_right")
+    week_share = per.evidence_weeks / ibis.greatest(per._span_weeks.fill_null(1.0), per.evidence_weeks.cast("float64"))
+    min_weeks, min_share = max(1, settings.regular_min_weeks), max(settings.regular_min_week_share, 1e-9)
+    min_defences, min_mentions = max(1, settings.defender_min_replies), max(1, settings.sharer_min_mentions)
+    # Strength: evidence over the kind's bar (>= 1 once qualified); a regular must clear both bars.
     strength = ibis.cases(
-        (per.kind == "regular", per.evidence_weeks / max(1, settings.regular_min_weeks)),
-        (per.kind == "defender", per.evidence_count / max(1, settings.defender_min_replies)),
-        else_=per.evidence_count / max(1, settings.sharer_min_actions),
+        (per.kind == "regular", ibis.least(per.evidence_weeks / min_weeks, week_share / min_share)),
+        (per.kind == "defender", per.key_evidence / min_defences),
+        else_=per.key_evidence / min_mentions,
+    ).cast("float64")
+    keep = ibis.cases(
+        (per.kind == "regular", (per.evidence_weeks >= min_weeks) & (week_share >= settings.regular_min_week_share)),
+        (per.kind == "defender", per.key_evidence >= min_defences),
+        else_=per.key_evidence >= min_mentions,
     )
-    per = per.filter(keep).mutate(strength=strength.cast("float64"))
+    per = per.mutate(strength=strength, week_share=week_share).filter(keep)
     # The account that carries most of a person's evidence, and the latest examples.
     by_account = evidence.group_by(["member_id", "kind", "actor_id"]).agg(n=evidence.count())
     by_account = by_account.mutate(_r=ibis.row_number().over(
@@ -186,8 +220,8 @@ def ambassadors(ctx: Context, base: ir.Table) -> ir.Table:
     rank = ibis.row_number().over(
         group_by="kind", order_by=[ibis.desc("strength"), ibis.desc("evidence_count"), "member_id"]) + 1
     return table.select(
-        "account_id", "member_id", "kind", "evidence_count", "evidence_weeks", "evidence_items",
-        "first_at", "last_at", "example_interaction_ids", "strength", rank=rank,
+        "account_id", "member_id", "kind", "evidence_count", "key_evidence", "evidence_weeks", "evidence_items",
+        "week_share", "first_at", "last_at", "example_interaction_ids", "strength", rank=rank,
     ).order_by(["kind", "rank"])
 
 

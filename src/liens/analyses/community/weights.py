@@ -43,9 +43,11 @@ def month_index(ts: ir.TimestampValue) -> ir.IntegerValue:
 
 
 def clean_flag(ctx: Context, interactions: ir.Table) -> ir.BooleanValue:
-    """True unless an authenticity step flagged the interaction (pods) or its author (fake account)."""
+    """True unless an earlier step flagged the interaction (pods, spam) or its author (fake account)."""
     cols = interactions.columns
     flag = interactions.is_authentic.fill_null(True) if "is_authentic" in cols else ibis.literal(True)
+    if "intent" in cols:  # spam is not engagement
+        flag = flag & (interactions.intent.fill_null("") != "spam")
     if "actor_audience_label" in cols:
         flag = flag & ~interactions.actor_audience_label.fill_null("").isin(FAKE_LABELS)
     return flag
