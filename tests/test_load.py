@@ -155,3 +155,17 @@ def test_duckdb_file_as_dataset(tmp_path: Path) -> None:
     with Store(tmp_path / "second.duckdb") as store:
         load_path(store, tmp_path / "first.duckdb")
         assert store.count("interactions") == 3
+
+
+PLATFORMS = Path(__file__).parent / "fixtures" / "platforms"
+
+
+def test_auto_format_reads_a_reddit_folder_and_a_mapped_csv(tmp_path: Path) -> None:
+    """A Reddit export also holds posts.csv: detection must not take it for a dataset folder."""
+    with Store(tmp_path / "s.duckdb") as store:
+        report = load_path(store, PLATFORMS / "reddit" / "export_maisonlumiere_20240320")
+        assert report.rows_in["posts"] > 0 and report.rows_in["interactions"] > 0
+        assert store.con.execute("SELECT count(*) FROM posts WHERE post_id NOT LIKE 'reddit:%'").fetchone() == (0,)
+    with Store(tmp_path / "m.duckdb") as store:
+        report = load_path(store, PLATFORMS / "csv_map", mapping=PLATFORMS / "csv_map" / "mapping.toml")
+        assert report.rows_in["interactions"] > 0

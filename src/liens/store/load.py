@@ -417,7 +417,7 @@ def load_path(store: Store, path: str | Path, *, fmt: str = "auto", mapping: str
     path = Path(path)
     if not path.exists():
         raise DatasetError("no such file or folder", file=str(path), expected="a dataset folder or an export")
-    platform_format = _platform_format(path, fmt)
+    platform_format = _platform_format(path, fmt, mapping)
     if platform_format is not None:
         from ..readers.platforms import read_platform
 
@@ -435,19 +435,18 @@ def load_path(store: Store, path: str | Path, *, fmt: str = "auto", mapping: str
             store.con.execute("DETACH _incoming_db")
 
 
-def _platform_format(path: Path, fmt: str) -> str | None:
+def _platform_format(path: Path, fmt: str, mapping: str | Path | None = None) -> str | None:
+    """The platform reader to use, or None for a dataset v1 folder or DuckDB file."""
     if fmt in ("dataset", "csv", "jsonl", "parquet"):
         return None
     if fmt != "auto":
         return fmt
-    if path.is_dir() and any(
-        (path / f"{t}{s}").exists() or (path / t).is_dir() for t in MANDATORY_TABLES for s in (".csv", ".jsonl", ".parquet", ".csv.gz")
-    ):
-        return None
+    if mapping is not None:
+        return "csv-map"
     if path.is_file() and path.suffix.lower() in (".duckdb", ".db"):
         return None
-    try:
-        from ..readers.platforms import detect_format
-    except ImportError:
-        return None
+    from ..readers.platforms import detect_format
+
+    # The readers know the exports' shapes (a Reddit folder also holds posts.csv) and answer None
+    # for a dataset v1 folder.
     return detect_format(path)
