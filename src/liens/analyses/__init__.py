@@ -7,12 +7,14 @@ metrics use it) and returns result tables; see `base.py` for the contract.
 from .base import Context, Output, Step
 from .business import business
 from .community import community
+from .conversation import conversation
 from .core import core
 from .pods import detect_pods
 
 STEPS: list[Step] = [
     Step("core", core),
     Step("pods", detect_pods),
+    Step("conversation", conversation),
     Step("community", community),
     Step("business", business),
 ]

@@ -17,6 +17,7 @@ FEATURE_MODULES = [
     "liens.presentation.cli.core",
     "liens.presentation.cli.pods",
     "liens.presentation.cli.present",
+    "liens.presentation.cli.conversation",
     "liens.presentation.cli.community",
     "liens.presentation.cli.business",
 ]

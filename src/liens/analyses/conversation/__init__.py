@@ -1,0 +1,216 @@
+"""Conversation intelligence: what members say and whether the brand answers.
+
+Only text-bearing interactions are classified: the engine filters them, hands them over as Arrow,
+and each distinct text is classified once (short comments repeat a lot) in vectorised batches:
+language (lingua), intent (scikit-learn, trained on the corpus in `data/`), sentiment (TextBlob
+lexicons). Responsiveness is then computed in the engine; topics and weak signals on the texts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ...config import ConversationSettings
+from ..base import Context, Output
+from ._text import is_question, normalise
+from .intent import INTENTS, default_model
+from .language import detect_languages
+from .responsiveness import responses
+from .sentiment import sentiment_labels, sentiment_scores
+from .topics import document_topics, dominant, fit_topics, topics_table
+from .weak_signals import weak_signals
+
+CLASSIFIED_SCHEMA = pa.schema([
+    ("language", pa.string()), ("intent", pa.string()), ("intent_confidence", pa.float64()),
+    ("sentiment", pa.string()), ("sentiment_score", pa.float64()), ("is_question", pa.bool_()),
+])
+
+
+def classify_texts(texts: pa.Array | pa.ChunkedArray, settings: ConversationSettings | None = None) -> pa.Table:
+    """Language, intent (with confidence), sentiment (with score) and is_question for each text."""
+    settings = settings or ConversationSettings()
+    texts = pc.fill_null(texts, "")
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    distinct = pc.unique(texts)
+    where = pc.index_in(texts, value_set=distinct)
+    normalised = normalise(distinct)
+    languages = detect_languages(distinct.to_pylist(), settings.language_min_confidence)
+    intents, confidence = default_model(settings.seed, settings.purchase_margin).predict(distinct)
+    scores = sentiment_scores(normalised, languages, normalised=True)
+    labels = sentiment_labels(scores, settings.negative_threshold, settings.positive_threshold)
+    per_distinct = pa.table({
+        "language": pa.array(languages, pa.string()), "intent": pa.array(intents, pa.string()),
+        "intent_confidence": pa.array(confidence, pa.float64()), "sentiment": pa.array(labels, pa.string()),
+        "sentiment_score": pa.array(scores, pa.float64()), "is_question": is_question(normalised),
+    }, schema=CLASSIFIED_SCHEMA)
+    return per_distinct.take(where)
+
+
+def _weights_expr(kind: ibis.Value, ctx: Context) -> ibis.Value:
+    """Weight of each interaction kind: the community settings' weights (one definition)."""
+    community = getattr(ctx.config, "community", None)
+    cases = [(kind == k, float(getattr(community, f"weight_{k}", 1.0)))
+             for k in ("like", "reaction", "comment", "reply", "share", "save", "story_reply", "dm", "mention", "view", "click")]
+    return ibis.cases(*cases, else_=0.0)
+
+
+def _post_engagement(ctx: Context) -> pa.Table:
+    inter = ctx.interactions.filter(ctx.interactions.post_id.notnull())
+    weight = _weights_expr(inter.kind, ctx)
+    clean = inter.is_authentic.fill_null(True) if "is_authentic" in inter.columns else ibis.literal(True)
+    return inter.group_by("post_id").agg(
+        raw=weight.sum(), clean=ibis.ifelse(clean, weight, 0.0).sum(),
+    ).to_pyarrow()
+
+
+def _topics_and_signals(ctx: Context, texts: pa.Table, settings: ConversationSettings) -> tuple[pa.Table, pa.Table]:
+    posts = ctx.inputs["posts"]
+    captions = posts.filter(posts.caption.notnull() & (posts.caption.length() > 0)).select("post_id", "caption").to_pyarrow()
+    documents = normalise(pa.concat_arrays([
+        captions["caption"].combine_chunks().cast(pa.string()), texts["text"].combine_chunks().cast(pa.string())]))
+    docs = documents.to_pylist()
+    weights, terms = fit_topics(docs, settings.topics, settings.topic_terms, settings.topic_max_documents, settings.seed)
+    doc_topic = document_topics(weights)
+    post_ids = pa.concat_arrays([captions["post_id"].combine_chunks(), texts["post_id"].combine_chunks()])
+    engagement = _post_engagement(ctx)
+    all_posts = pc.unique(pa.concat_arrays([post_ids.drop_null(), engagement["post_id"].combine_chunks()]))
+    group = pc.index_in(post_ids, value_set=all_posts).to_numpy(zero_copy_only=False)
+    has_post = ~np.isnan(group.astype(float)) if group.dtype == object else np.ones(len(group), bool)
+    group_idx = np.nan_to_num(group.astype(float), nan=-1).astype(int)
+    has_post = group_idx >= 0
+    post_topic = dominant(weights[has_post], group_idx[has_post], len(all_posts)) if len(terms) else np.full(len(all_posts), -1)
+    at = pc.index_in(engagement["post_id"], value_set=all_posts).to_numpy(zero_copy_only=False).astype(int)
+    raw, clean = np.zeros(len(all_posts)), np.zeros(len(all_posts))
+    raw[at] = engagement["raw"].to_numpy(zero_copy_only=False)
+    clean[at] = engagement["clean"].to_numpy(zero_copy_only=False)
+    n_captions = captions.num_rows
+    text_topic = doc_topic[n_captions:]
+    topics = topics_table(terms, post_topic, raw, clean, text_topic)
+    labels = [" · ".join(t[:3]) for t in terms]
+    signals = weak_signals(
+        texts["created_at"].to_numpy(), texts["actor_id"].to_numpy(zero_copy_only=False).astype(str),
+        docs[n_captions:], text_topic, labels, settings.signal_recent_days, settings.signal_baseline_days,
+        settings.signal_min_count, settings.signal_min_lift, settings.signal_max_p_value)
+    return topics, signals
+
+
+def _leads(ctx: Context, items: ibis.Table, settings: ConversationSettings) -> ibis.Table:
+    leads = items.filter(items.intent.isin(settings.lead_intents) & ~items.is_brand_actor.fill_null(False))
+    leads = leads.select(
+        account_id=leads.actor_id, interaction_id=leads.interaction_id, intent=leads.intent, kind=leads.kind,
+        created_at=leads.created_at, text=leads.text, language=leads.language, answered=leads.answered,
+        response_minutes=leads.response_minutes,
+    )
+    conversions = ctx.table("conversions")
+    if conversions is None:
+        return leads.mutate(converted=ibis.literal(False), conversion_kind=ibis.null("string"),
+                            converted_at=ibis.null("timestamp"))
+    conv = conversions.filter(conversions.account_id.notnull())
+    identities = ctx.table("identities")
+    # The same person on several platforms: a lead on one account may convert on another.
+    if identities is not None:
+        person = identities.select(_acc=identities.account_id, _person=identities.member_id)
+        def person_of(table: ibis.Table, col: str) -> ibis.Table:
+            j = table.left_join(person, table[col] == person._acc)
+            return j.mutate(_who=j._person.fill_null(j[col])).drop("_acc", "_person")
+        leads_p, conv_p = person_of(leads, "account_id"), person_of(conv, "account_id")
+    else:
+        leads_p, conv_p = leads.mutate(_who=leads.account_id), conv.mutate(_who=conv.account_id)
+    conv_p = conv_p.select(_cwho=conv_p._who, _at=conv_p.occurred_at, _kind=conv_p.kind, _cid=conv_p.conversion_id)
+    later = (leads_p.join(conv_p, (leads_p._who == conv_p._cwho) & (conv_p._at >= leads_p.created_at))
+             .select("interaction_id", "_at", "_kind", "_cid"))
+    first = later.group_by("interaction_id").agg(converted_at=later._at.min(), conversion_kind=later._kind.argmin(later._at))
+    out = leads.left_join(first, "interaction_id")
+    return out.select(*leads.columns, converted=out.converted_at.notnull(), conversion_kind=out.conversion_kind,
+                      converted_at=out.converted_at)
+
+
+def _unanswered(items: ibis.Table, settings: ConversationSettings, end: Any) -> ibis.Table:
+    open_items = items.filter(items.needs_answer & ~items.answered)
+    order = settings.urgency_order
+    urgency = ibis.cases(*[(open_items.intent == name, i + 1) for i, name in enumerate(order)], else_=len(order) + 1)
+    waiting = (ibis.literal(end).cast("timestamp").epoch_seconds() - open_items.created_at.epoch_seconds()) / 3600.0
+    open_items = open_items.mutate(urgency=urgency, waiting_hours=waiting.cast("float64"))
+    ranked = open_items.mutate(
+        rank=ibis.row_number().over(order_by=[open_items.urgency, open_items.created_at, open_items.interaction_id]) + 1)
+    return ranked.select("rank", "urgency", "interaction_id", "kind", "actor_id", "created_at", "post_id", "platform",
+                         "language", "intent", "intent_confidence", "sentiment", "text", "waiting_hours").order_by("rank")
+
+
+def _quantiles(values: np.ndarray) -> tuple[float | None, float | None]:
+    if len(values) == 0:
+        return None, None
+    return float(np.percentile(values, 50)), float(np.percentile(values, 90))
+
+
+def _summary(resolved: pa.Table, classified: pa.Table) -> dict[str, Any]:
+    needs = resolved.filter(pc.field("needs_answer"))
+    answered = needs.filter(pc.field("answered"))
+    minutes = answered["response_minutes"].to_numpy(zero_copy_only=False)
+    median, p90 = _quantiles(minutes)
+    by_intent = {}
+    for intent in INTENTS:
+        mine = needs.filter(pc.equal(needs["intent"], intent))
+        if mine.num_rows == 0:
+            continue
+        done = mine.filter(pc.field("answered"))
+        m50, m90 = _quantiles(done["response_minutes"].to_numpy(zero_copy_only=False))
+        by_intent[intent] = {"needs_answer": mine.num_rows, "answered": done.num_rows,
+                             "response_rate": done.num_rows / mine.num_rows,
+                             "median_response_minutes": m50, "p90_response_minutes": m90}
+    n = classified.num_rows
+    counts = lambda col: {r[col]: r["count"] for r in classified.group_by(col).aggregate([(col, "count")])  # noqa: E731
+                          .rename_columns([col, "count"]).to_pylist()}
+    sentiments = counts("sentiment")
+    return {
+        "texts_classified": n,
+        "needs_answer": needs.num_rows,
+        "answered": answered.num_rows,
+        "unanswered": needs.num_rows - answered.num_rows,
+        "response_rate": answered.num_rows / needs.num_rows if needs.num_rows else None,
+        "median_response_minutes": median,
+        "p90_response_minutes": p90,
+        "response_by_intent": by_intent,
+        "intents": {k: counts("intent").get(k, 0) for k in INTENTS},
+        "languages": counts("language"),
+        "sentiment_shares": {k: (sentiments.get(k, 0) / n if n else None) for k in ("negative", "neutral", "positive")},
+    }
+
+
+def conversation(ctx: Context) -> Output:
+    settings = ctx.config.conversation
+    raw = ctx.inputs["interactions"]
+    with_text = raw.filter(raw.text.notnull() & (raw.text.strip().length() > 0))
+    texts = with_text.select("interaction_id", "text", "post_id", "actor_id", "created_at").to_pyarrow()
+    ctx.progress("conversation: classifying texts")
+    classified = classify_texts(texts["text"], settings)
+    classified = classified.add_column(0, "interaction_id", texts["interaction_id"])
+    ctx.progress("conversation: responsiveness")
+    resolved_expr = responses(ctx.interactions, ibis.memtable(classified), ctx.brand_ids,
+                              settings.answer_intents, settings.dm_answer_hours)
+    resolved = resolved_expr.to_pyarrow()
+    columns = classified.drop_columns(["is_question"]).join(resolved.drop_columns(["first_response_at"]), "interaction_id")
+    items_table = columns.join(texts.select(["interaction_id", "text"]), "interaction_id")
+    base = ctx.interactions.select("interaction_id", "kind", "actor_id", "created_at", "post_id", "platform", "is_brand_actor")
+    items = base.join(ibis.memtable(items_table), "interaction_id")
+    end = raw.created_at.max().to_pyarrow().as_py()
+    ctx.progress("conversation: topics and weak signals")
+    topics, signals = _topics_and_signals(ctx, texts, settings)
+    summary = _summary(columns, classified)
+    summary["weak_signals"] = signals.num_rows
+    return Output(
+        tables={
+            "unanswered": _unanswered(items, settings, end),
+            "leads": _leads(ctx, items, settings),
+            "topics": topics,
+            "weak_signals": signals,
+        },
+        interaction_columns=columns,
+        summary=summary,
+    )
