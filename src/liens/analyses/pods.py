@@ -143,8 +143,28 @@ def _scalar(expr: ir.Scalar) -> Any:
     return expr.to_pyarrow().as_py()
 
 
+def co_engagement_of(pairs: ir.Table, engaged: ir.Table, window_minutes: float) -> ir.Table:
+    """Posts each given pair (account_a, account_b) both engaged within `window_minutes` of each other.
+
+    The same self-join as `co_engagement_edges`, driven by the pairs: it costs what the pairs'
+    engagements cost, however many thousands of accounts piled onto a viral post.
+    """
+    seconds = float(window_minutes) * 60.0
+    mine = engaged.select(_actor=engaged.actor_id, _post=engaged.post_id, _t=engaged.engaged_at)
+    theirs = engaged.select(_actor_b=engaged.actor_id, _post_b=engaged.post_id, _t_b=engaged.engaged_at)
+    joined = pairs.select("account_a", "account_b").join(mine, ibis._.account_a == mine._actor)
+    joined = joined.join(theirs, [joined.account_b == theirs._actor_b, joined._post == theirs._post_b])
+    gap = (joined._t.epoch_seconds() - joined._t_b.epoch_seconds()).abs()
+    close = joined.filter(gap <= seconds)
+    return close.group_by("account_a", "account_b").agg(co_posts=close.count())
+
+
 def candidate_pairs(engaged: ir.Table, posts: ir.Table, settings: PodSettings) -> pa.Table:
-    """The pairs that co-engage, engage each other promptly and exhaustively, above chance."""
+    """The pairs that engage each other promptly and exhaustively, above chance, and co-engage.
+
+    The cheap per-pair aggregates (what each did on the other's posts) filter first; the windowed
+    self-join then only runs for the pairs left, so a viral post never multiplies the work.
+    """
     popularity = engaged.group_by("post_id").agg(engagers=engaged.count())
     total = _scalar(engaged.count()) or 0
     squares = _scalar((popularity.engagers * popularity.engagers).sum()) or 0
@@ -161,21 +181,18 @@ def candidate_pairs(engaged: ir.Table, posts: ir.Table, settings: PodSettings) -
     )
     profile = profile.mutate(active_posts=profile.active_posts.fill_null(0), received=profile.received.fill_null(0))
 
-    edges = co_engagement_edges(engaged, settings.window_minutes, settings.min_co_engagements)
     directed = directed_engagement(engaged, settings.prompt_minutes)
     directed = directed.filter(directed.posts_engaged >= settings.min_mutual_posts)
-    ab = directed.select(_a1=directed.actor_id, _b1=directed.author_id, n_ab=directed.posts_engaged,
+    ab = directed.select(account_a=directed.actor_id, account_b=directed.author_id, n_ab=directed.posts_engaged,
                          prompt_ab=directed.prompt_posts, delay_ab=directed.median_delay)
     ba = directed.select(_b2=directed.actor_id, _a2=directed.author_id, n_ba=directed.posts_engaged,
                          prompt_ba=directed.prompt_posts, delay_ba=directed.median_delay)
     pa_ = profile.select(_pa=profile.account, k_a=profile.active_posts, r_a=profile.received, posts_a=profile.published)
     pb_ = profile.select(_pb=profile.account, k_b=profile.active_posts, r_b=profile.received, posts_b=profile.published)
-    joined = (
-        edges.join(ab, [edges.account_a == ab._a1, edges.account_b == ab._b1])
-        .join(ba, [ibis._.account_a == ba._a2, ibis._.account_b == ba._b2])
-        .join(pa_, ibis._.account_a == pa_._pa)
-        .join(pb_, ibis._.account_b == pb_._pb)
-    )
+    ab = ab.filter(ab.account_a < ab.account_b)
+    joined = ab.join(ba, [ab.account_a == ba._a2, ab.account_b == ba._b2])
+    joined = joined.join(pa_, joined.account_a == pa_._pa)
+    joined = joined.join(pb_, joined.account_b == pb_._pb)
     cov_ab = joined.n_ab / joined.posts_b  # share of b's posts that a engaged
     cov_ba = joined.n_ba / joined.posts_a
     weak, strong = ibis.least(cov_ab, cov_ba), ibis.greatest(cov_ab, cov_ba)
@@ -189,15 +206,14 @@ def candidate_pairs(engaged: ir.Table, posts: ir.Table, settings: PodSettings) -
     # Both directions must beat chance: the geometric mean, so a fan's expected engagement of a
     # popular star's posts cannot carry a one-sided pair.
     lift = ((joined.n_ab / expected_ab) * (joined.n_ba / expected_ba)).sqrt()
-    expected_co = joined.k_a.cast("float64") * joined.k_b * (float(squares) / total_f ** 2)
     mutual = joined.n_ab + joined.n_ba
     scored = joined.select(
-        "account_a", "account_b", "co_posts", "n_ab", "n_ba", "posts_a", "posts_b",
+        "account_a", "account_b", "n_ab", "n_ba", "posts_a", "posts_b",
         coverage=weak, reciprocity=weak / strong.nullif(0),
         prompt_share=(joined.prompt_ab + joined.prompt_ba) / mutual,
         median_delay=(joined.delay_ab + joined.delay_ba) / 2.0,
-        mutual=mutual, expected=expected_ab + expected_ba, expected_co=expected_co,
-        lift=lift, co_lift=joined.co_posts / expected_co,
+        mutual=mutual, expected=expected_ab + expected_ba, lift=lift,
+        expected_co=joined.k_a.cast("float64") * joined.k_b * (float(squares) / total_f ** 2),
     )
     kept = scored.filter(
         (scored.coverage >= settings.min_coverage)
@@ -205,6 +221,10 @@ def candidate_pairs(engaged: ir.Table, posts: ir.Table, settings: PodSettings) -
         & (scored.prompt_share >= settings.min_prompt_share)
         & (scored.lift >= settings.min_lift)
     )
+    co = co_engagement_of(kept, engaged, settings.window_minutes)
+    kept = kept.join(co, ["account_a", "account_b"])
+    kept = kept.filter(kept.co_posts >= settings.min_co_engagements)
+    kept = kept.mutate(co_lift=kept.co_posts / kept.expected_co)
     result = kept.order_by("account_a", "account_b").to_pyarrow()
     if result.num_rows:
         # How unlikely that much mutual engagement is by chance (evidence, not a filter).
