@@ -148,9 +148,37 @@ class ConversationSettings:
 
 
 @dataclass
+class AudienceSettings:
+    """Audience quality: follower scoring, labels, the Audience Quality Score and follower bursts (issue 4)."""
+
+    fake_threshold: float = field(default=0.5, metadata={"help": "A follower whose fake_score (probability of being fake) is at least this is labelled 'fake'."})
+    mass_following: int = field(default=1500, metadata={"help": "A follower that follows at least this many accounts is a 'mass_follower' (HypeAuditor's definition): real or not, it sees little of what it follows."})
+    inactive_max_posts: int = field(default=10, metadata={"help": "A follower with fewer posts than this that never interacted with anything in the data is 'inactive'."})
+    inactive_min_days: int = field(default=30, metadata={"help": "Followers of fewer days than this are not called inactive (they had no time to interact)."})
+    burst_window_days: int = field(default=28, metadata={"help": "Width of the centred rolling window of the gain baseline (median and MAD), in days."})
+    burst_min_z: float = field(default=5.0, metadata={"help": "A day's gain is anomalous when it is at least this many robust deviations above the baseline..."})
+    burst_min_excess: int = field(default=10, metadata={"help": "...and at least this many followers above it."})
+    burst_min_cohort: int = field(default=10, metadata={"help": "Followers who joined during a spike needed to judge it by their fake share."})
+    burst_min_fake_share: float = field(default=0.5, metadata={"help": "A spike is a purchase when at least this share of the followers above the usual intake look fake."})
+    viral_engagement_ratio: float = field(default=5.0, metadata={"help": "A post of the account that day or the day before with this many times its usual engagement explains a spike (viral)."})
+    weight_real_share: float = field(default=0.35, metadata={"help": "Audience Quality Score weight of the share of followers that are not fake."})
+    weight_reachable_share: float = field(default=0.25, metadata={"help": "Audience Quality Score weight of the share of non-fake followers that are reachable (neither inactive nor mass-followers)."})
+    weight_engagement_authenticity: float = field(default=0.25, metadata={"help": "Audience Quality Score weight of the share of engagement that is authentic (not pods, not fake accounts)."})
+    weight_growth_integrity: float = field(default=0.15, metadata={"help": "Audience Quality Score weight of the share of follower growth that was not bought."})
+    ci_level: float = field(default=0.95, metadata={"help": "Confidence level of the fake share's Wilson interval."})
+    vet_accounts: list[str] = field(default_factory=list, metadata={"help": "Other accounts (influencers) whose audience `liens analyze` vets from a sample of their followers (table `vetting`)."})
+    vet_sample: int = field(default=1000, metadata={"help": "Followers sampled per vetted account."})
+    model_trees: int = field(default=200, metadata={"help": "Trees of the random forest `liens audience train` fits."})
+    cv_folds: int = field(default=5, metadata={"help": "Folds of `liens audience evaluate`'s repeated stratified cross-validation."})
+    cv_repeats: int = field(default=10, metadata={"help": "Repeats of `liens audience evaluate`'s cross-validation."})
+    seed: int = field(default=0, metadata={"help": "Seed of the model and of the cross-validation splits."})
+
+
+@dataclass
 class Config:
     brand: BrandSettings = field(default_factory=BrandSettings)
     pods: PodSettings = field(default_factory=PodSettings)
+    audience: AudienceSettings = field(default_factory=AudienceSettings)
     conversation: ConversationSettings = field(default_factory=ConversationSettings)
     community: CommunitySettings = field(default_factory=CommunitySettings)
     business: BusinessSettings = field(default_factory=BusinessSettings)
