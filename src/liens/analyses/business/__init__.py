@@ -137,7 +137,7 @@ def business(ctx: Context) -> Output:
         warnings.append(warning("no_conversions", "the dataset has no conversions table: conversions, conversion rates, attribution and cost per conversion are not computed", level="note"))
         summary.update(conversions=None, conversions_by_link=None, conversions_value=None)
     else:
-        converted = _cache(ctx, "conversions", link_conversions(raw_conversions, persons, engagements))
+        converted = _cache(ctx, "conversions", link_conversions(raw_conversions, persons, engagements, list(settings.social_sources)))
         tables["conversions"] = converted
         by_link, link_warnings = linking_summary(converted)
         warnings += link_warnings

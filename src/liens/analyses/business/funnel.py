@@ -5,8 +5,9 @@ each), then over the whole data by member level and by segment. A stage that can
 from the data is null, never zero: no follows nor audience → no followers; no `intent` column (the
 conversation step did not run) → no intent stage; no conversions table → no converted stage.
 
-- followers: people following a brand account at the end of the month (from `follows`), else the
-  last `audience` figure of the month; for "all", people following now.
+- followers: real people following a brand account at the end of the month (from `follows`; "real":
+  not labelled fake, inactive or mass follower by the audience step, when it ran), else the last
+  `audience` figure of the month; for "all", people following now. followers_all: every follower.
 - engaged_members: people with at least one clean engaging interaction with the brand in the period.
 - members_with_intent: engaged people who, in the period, wrote something whose intent is one of
   `business.intent_kinds` (purchase, job, co-creation by default).
@@ -30,10 +31,12 @@ from ..common import safe_ratio
 ALL = "all"
 STAGES = ("followers", "engaged_members", "members_with_intent", "converted_members", "converted_after_engaging")
 SEGMENTS = ("member_level", "audience_label", "follows_brand")
+# Audience labels (issue 4) of followers that are not a real audience.
+NOT_REAL_LABELS = ("fake", "inactive", "mass_follower")
 
 FUNNEL_SCHEMA = pa.schema([
     ("period", pa.string()), ("platform", pa.string()), ("segment_by", pa.string()), ("segment", pa.string()),
-    ("followers", pa.int64()), ("engaged_members", pa.int64()), ("members_with_intent", pa.int64()),
+    ("followers", pa.int64()), ("followers_all", pa.int64()), ("engaged_members", pa.int64()), ("members_with_intent", pa.int64()),
     ("converted_members", pa.int64()), ("converted_after_engaging", pa.int64()),
     ("intent_rate", pa.float64()), ("conversion_rate", pa.float64()), ("median_days_to_convert", pa.float64()),
 ])
@@ -107,8 +110,8 @@ def people(engagements: ir.Table, converted: ir.Table | None, accounts: ir.Table
 
 
 def followers_by_grain(follows: ir.Table | None, audience: ir.Table | None, accounts: ir.Table,
-                       persons: ir.Table, brand_ids: list[str], periods: list[str]) -> dict[tuple[str, str], int | None]:
-    """Followers at the end of each month (and now, for "all"), per platform of the followed account."""
+                       persons: ir.Table, brand_ids: list[str], periods: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Followers (real, all) at the end of each month (and now, for "all"), per platform of the followed account."""
     if not brand_ids or not periods:
         return {}
     platforms = accounts.select(_brand=accounts.account_id, platform=accounts.platform.fill_null("unknown"))
@@ -119,8 +122,11 @@ def followers_by_grain(follows: ir.Table | None, audience: ir.Table | None, acco
     if follows is not None:
         f = follows.filter(follows.followee_id.isin(brand_ids))
         f = f.left_join(platforms, f.followee_id == platforms._brand)
-        who = persons.select(_a=persons.account_id, _m=persons.member_id)
-        f = f.left_join(who, f.follower_id == who._a).mutate(member_id=ibis._._m.fill_null(ibis._.follower_id))
+        who = persons.select(_a=persons.account_id, _m=persons.member_id, _label=persons.audience_label)
+        f = f.left_join(who, f.follower_id == who._a).mutate(
+            member_id=ibis._._m.fill_null(ibis._.follower_id),
+            is_real=~ibis._._label.fill_null("").isin(NOT_REAL_LABELS),
+        )
         at_end = f.cross_join(months).filter(
             (ibis._.followed_at < ibis._.month_end)
             & (ibis._.unfollowed_at.isnull() | (ibis._.unfollowed_at >= ibis._.month_end))
@@ -129,9 +135,11 @@ def followers_by_grain(follows: ir.Table | None, audience: ir.Table | None, acco
         out = {}
         for table, grains in ((at_end, (("period", "platform"), ("period",))), (now, (("period", "platform"), ("period",)))):
             for grain in grains:
-                agg = table.group_by(list(grain)).agg(n=table.member_id.nunique()).to_pyarrow().to_pylist()
+                agg = table.group_by(list(grain)).agg(
+                    real=table.member_id.nunique(where=table.is_real), n=table.member_id.nunique(),
+                ).to_pyarrow().to_pylist()
                 for row in agg:
-                    out[(row["period"], row.get("platform", ALL))] = int(row["n"])
+                    out[(row["period"], row.get("platform", ALL))] = {"followers": int(row["real"]), "followers_all": int(row["n"])}
         return out
     if audience is not None:
         a = audience.filter(audience.account_id.isin(brand_ids)).mutate(period=_month(ibis._.date.cast("timestamp")))
@@ -145,7 +153,8 @@ def followers_by_grain(follows: ir.Table | None, audience: ir.Table | None, acco
             for grain in (("period", "platform"), ("period",)):
                 agg = table.group_by(list(grain)).agg(n=table.followers.sum()).to_pyarrow().to_pylist()
                 for row in agg:
-                    out[(row["period"], row.get("platform", ALL))] = None if row["n"] is None else int(row["n"])
+                    n = None if row["n"] is None else int(row["n"])
+                    out[(row["period"], row.get("platform", ALL))] = {"followers": n, "followers_all": n}
         return out
     return {}
 
@@ -158,7 +167,7 @@ def _month_end(period: str) -> Any:
 
 
 def funnel(engagements: ir.Table, converted: ir.Table | None, person_table: ir.Table,
-           followers_of: Callable[[list[str]], dict[tuple[str, str], int | None]] | None,
+           followers_of: Callable[[list[str]], dict[tuple[str, str], dict[str, Any]]] | None,
            has_intent: bool) -> pa.Table:
     """The `funnel` result table (see the module docstring); `followers_of(months)` counts followers."""
     eng = engagements.mutate(period=_month(engagements.created_at))
@@ -189,13 +198,13 @@ def funnel(engagements: ir.Table, converted: ir.Table | None, person_table: ir.T
         rows.setdefault(key, {})
     out = []
     for (period, platform), row in sorted(rows.items(), key=lambda kv: (kv[0][0] != ALL, kv[0][0], kv[0][1] != ALL, kv[0][1])):
-        out.append(_row(period, platform, ALL, ALL, row, followers.get((period, platform)) if has_followers else None,
-                        has_intent, converted is not None))
+        row = {**row, **followers.get((period, platform), {"followers": 0, "followers_all": 0})} if has_followers else row
+        out.append(_row(period, platform, ALL, ALL, row, has_intent, converted is not None))
     out.extend(_segment_rows(person_table, has_intent, converted is not None))
     return pa.Table.from_pylist(out, schema=FUNNEL_SCHEMA)
 
 
-def _row(period: str, platform: str, segment_by: str, segment: str, row: dict[str, Any], followers: int | None,
+def _row(period: str, platform: str, segment_by: str, segment: str, row: dict[str, Any],
          has_intent: bool, has_conversions: bool) -> dict[str, Any]:
     engaged = int(row.get("engaged_members") or 0)
     intent = int(row.get("members_with_intent") or 0) if has_intent else None
@@ -203,7 +212,7 @@ def _row(period: str, platform: str, segment_by: str, segment: str, row: dict[st
     after = int(row.get("converted_after_engaging") or 0) if has_conversions else None
     return {
         "period": period, "platform": platform, "segment_by": segment_by, "segment": segment,
-        "followers": followers, "engaged_members": engaged, "members_with_intent": intent,
+        "followers": row.get("followers"), "followers_all": row.get("followers_all"), "engaged_members": engaged, "members_with_intent": intent,
         "converted_members": converted, "converted_after_engaging": after,
         "intent_rate": None if intent is None else safe_ratio(intent, engaged),
         "conversion_rate": None if after is None else safe_ratio(after, engaged),
@@ -222,16 +231,16 @@ def _segment_rows(person_table: ir.Table, has_intent: bool, has_conversions: boo
             "members_with_intent": (p.engaged & p.with_intent).sum(),
         }
         if "follows_brand" in p.columns:
-            measures["followers"] = p.follows_brand.fill_null(False).sum()
+            measures["followers_all"] = p.follows_brand.fill_null(False).sum()
+            real = ~p.audience_label.fill_null("").isin(NOT_REAL_LABELS) if "audience_label" in p.columns else ibis.literal(True)
+            measures["followers"] = (p.follows_brand.fill_null(False) & real).sum()
         if has_conversions:
             measures["converted_members"] = p.converted.sum()
             measures["converted_after_engaging"] = p.converted_after_engaging.sum()
             measures["median_days_to_convert"] = p.days_to_convert.median()
         grouped = p.group_by(segment=p[segment_by].cast("string").fill_null("unknown")).agg(**measures)
         for row in grouped.order_by("segment").to_pyarrow().to_pylist():
-            followers = row.get("followers")
-            out.append(_row(ALL, ALL, segment_by, row["segment"], row,
-                            None if followers is None else int(followers), has_intent, has_conversions))
+            out.append(_row(ALL, ALL, segment_by, row["segment"], row, has_intent, has_conversions))
     return out
 
 
@@ -241,11 +250,12 @@ def funnel_summary(table: pa.Table) -> dict[str, Any]:
         if row["period"] == ALL and row["platform"] == ALL and row["segment_by"] == ALL:
             return {
                 "funnel_followers": row["followers"],
+                "funnel_followers_all": row["followers_all"],
                 "funnel_engaged_members": row["engaged_members"],
                 "funnel_members_with_intent": row["members_with_intent"],
                 "funnel_converted_members": row["converted_members"],
                 "conversion_rate": row["conversion_rate"],
                 "median_days_to_convert": row["median_days_to_convert"],
             }
-    return {"funnel_followers": None, "funnel_engaged_members": 0, "funnel_members_with_intent": None,
+    return {"funnel_followers": None, "funnel_followers_all": None, "funnel_engaged_members": 0, "funnel_members_with_intent": None,
             "funnel_converted_members": None, "conversion_rate": None, "median_days_to_convert": None}

@@ -6,12 +6,16 @@ person of its own, whose `member_id` is the `account_id`.
 
 A conversion is linked, in this order of trust:
 
-- `identity`: its account is listed in `identities`, so it belongs to that person, whichever
-  platform the conversion was recorded on;
-- `account`: its account is a known account (in `accounts`), a person of its own;
-- `campaign`: no known person, but the conversion names a campaign or a source: it counts for the
-  campaign, reported separately, never guessed onto a person;
-- `none`: nothing to tie it to (a warning says how many).
+- `account`: its account is a known account that engaged with the brand itself (or a known account
+  outside `identities`): the person is that account's owner;
+- `identity`: its account is listed in `identities` and reached the person's engagement through
+  the person's other accounts (a sale recorded on the shop account of someone who comments on
+  Instagram), or is known only to `identities`;
+- `campaign`: no known person, but the conversion names a campaign, or a source that is social
+  media (a platform of the data, or one of `business.social_sources`): it counts for the campaign
+  or the platform, reported separately, never guessed onto a person;
+- `none`: nothing ties it to the social presence (no account, no campaign, a source such as the
+  website or a newsletter); a warning says how many.
 """
 
 from __future__ import annotations
@@ -106,21 +110,26 @@ def _engagement_columns(i: ir.Table, persons: ir.Table, intent_kinds: list[str])
     )
 
 
-def link_conversions(conversions: ir.Table, persons: ir.Table, engagements: ir.Table) -> ir.Table:
+def link_conversions(conversions: ir.Table, persons: ir.Table, engagements: ir.Table,
+                     social_sources: list[str]) -> ir.Table:
     """The `conversions` result: each conversion with its person (or campaign) and how it was linked.
 
     Adds: member_id (null unless linked to a person), linked_by, platform (of the converting
     account), first_engaged_at (the person's first engagement with the brand, ever) and
     days_to_convert (from that first engagement, when it came before the conversion).
     """
-    p = persons.select(_account=persons.account_id, _member=persons.member_id,
-                       _via=persons.via_identity, _platform=persons.platform)
+    engaged_self = engagements.select(_engaged=engagements.actor_id).distinct()
+    p = persons.left_join(engaged_self, persons.account_id == engaged_self._engaged)
+    p = p.select(_account=p.account_id, _member=p.member_id, _via=p.via_identity, _platform=p.platform,
+                 _self=p._engaged.notnull())
     c = conversions.left_join(p, conversions.account_id == p._account)
-    named = _nonblank(c.campaign) | _nonblank(c.source)
+    platforms = persons.filter(persons.platform.notnull()).select(_p=persons.platform.lower().strip()).distinct()
+    social = [x.strip().lower() for x in social_sources]
+    from_social = c.source.lower().strip().isin(social) | c.source.lower().strip().isin(platforms._p)
     linked_by = ibis.cases(
-        (c._via.fill_null(False), "identity"),
+        (c._via.fill_null(False) & ~c._self.fill_null(False), "identity"),
         (c._account.notnull(), "account"),
-        (named, "campaign"),
+        (_nonblank(c.campaign) | from_social.fill_null(False), "campaign"),
         else_="none",
     )
     linked = c.select(
@@ -168,8 +177,8 @@ def linking_summary(linked: ir.Table) -> tuple[dict[str, Any], list[dict[str, An
         examples = linked.filter(linked.linked_by == "none").order_by("conversion_id").limit(5).conversion_id
         warnings.append(warning(
             "conversion_unlinked",
-            f"{by_link['none']} conversion(s) have no known account, campaign or source: they count in"
-            " the totals but cannot be tied to anyone or anything",
+            f"{by_link['none']} conversion(s) have no known account, no campaign and no social-media source"
+            " (e.g. the website or a newsletter): they count in the totals but are tied to nothing social",
             count=by_link["none"], examples=examples.to_pyarrow().to_pylist(),
         ))
     return by_link, warnings
