@@ -1,0 +1,288 @@
+"""The planted-truth world generator: format, determinism, and that the planted structures hold."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from liens.generate import generate_world
+from liens.schema import BOOLEAN, DATE, FLOAT, INTEGER, TABLES, TIMESTAMP
+
+ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("world")
+    generate_world(out, accounts=2000, seed=3)
+    return out
+
+
+def read(folder: Path, name: str) -> pd.DataFrame:
+    """A CSV table as text, empty cells as NaN."""
+    return pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False, na_values=[""])
+
+
+def times(column: pd.Series) -> pd.Series:
+    return pd.to_datetime(column, utc=True, format="%Y-%m-%dT%H:%M:%SZ")
+
+
+def summary(folder: Path) -> dict:
+    return json.loads((folder / "truth" / "summary.json").read_text(encoding="utf-8"))
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_same_seed_same_bytes_other_seed_differs(tmp_path: Path) -> None:
+    generate_world(tmp_path / "a", accounts=800, seed=7)
+    generate_world(tmp_path / "b", accounts=800, seed=7)
+    generate_world(tmp_path / "c", accounts=800, seed=8)
+    a, b, c = files(tmp_path / "a"), files(tmp_path / "b"), files(tmp_path / "c")
+    assert a.keys() == b.keys() == c.keys()
+    assert a == b
+    assert a["interactions.csv"] != c["interactions.csv"]
+    assert a["accounts.csv"] != c["accounts.csv"]
+
+
+def test_every_table_follows_the_dataset_format(world: Path) -> None:
+    for name, spec in TABLES.items():
+        frame = read(world, name)
+        assert list(frame.columns) == [c.name for c in spec.columns], name
+        assert len(frame), name
+        for column in spec.columns:
+            values = frame[column.name].dropna()
+            if column.required:
+                assert frame[column.name].notna().all(), f"{name}.{column.name} has empty cells"
+            if column.allowed:
+                assert set(values) <= set(column.allowed), f"{name}.{column.name}"
+            if column.type == TIMESTAMP:
+                assert values.str.match(ISO_TIMESTAMP).all(), f"{name}.{column.name}"
+            elif column.type == DATE:
+                assert values.str.match(ISO_DATE).all(), f"{name}.{column.name}"
+            elif column.type == BOOLEAN:
+                assert set(values) <= {"true", "false"}, f"{name}.{column.name}"
+            elif column.type == INTEGER:
+                assert values.str.fullmatch(r"-?\d+").all(), f"{name}.{column.name}"
+            elif column.type == FLOAT:
+                pd.to_numeric(values)
+        key = list(spec.key)
+        assert not frame.duplicated(key).any(), f"{name} key {key} is not unique"
+
+
+def test_texts_only_on_a_minority_and_never_on_likes(world: Path) -> None:
+    inter = read(world, "interactions")
+    with_text = inter["text"].notna()
+    assert 0.05 < with_text.mean() < 0.35
+    assert not inter.loc[inter["kind"].isin(["like", "view", "save", "reaction", "click"]), "text"].notna().any()
+    views = inter[inter["kind"] == "view"]
+    assert views["dwell_seconds"].notna().all()
+
+
+def test_truth_ids_exist_in_the_data(world: Path) -> None:
+    accounts = set(read(world, "accounts")["account_id"])
+    inter = read(world, "interactions")
+    interaction_ids = set(inter["interaction_id"])
+    truth = world / "truth"
+    t_accounts = read(truth, "accounts")
+    assert set(t_accounts["account_id"]) == accounts
+    for name in ("pods", "hard_negatives"):
+        assert set(read(truth, name)["account_id"]) <= accounts, name
+    texts = read(truth, "texts")
+    assert set(texts["interaction_id"]) <= interaction_ids
+    assert set(texts["reply_id"].dropna()) <= interaction_ids
+    assert set(inter.loc[inter["text"].notna() & ~inter["actor_id"].isin(brand_ids(world)), "interaction_id"]) \
+        == set(texts["interaction_id"])
+    conversions = read(truth, "conversions")
+    assert set(conversions["conversion_id"]) == set(read(world, "conversions")["conversion_id"])
+    assert set(conversions["account_id"].dropna()) <= accounts
+    assert set(conversions["interaction_id"].dropna()) <= interaction_ids
+    posts = set(read(world, "posts")["post_id"])
+    assert set(inter["post_id"].dropna()) <= posts
+    assert set(inter["actor_id"]) <= accounts and set(inter["target_id"].dropna()) <= accounts
+    follows = read(world, "follows")
+    assert set(follows["follower_id"]) | set(follows["followee_id"]) <= accounts
+    assert set(read(world, "identities")["account_id"]) <= accounts
+    assert set(read(truth, "hard_negatives")["anchor_id"].dropna()) <= accounts | posts
+
+
+def brand_ids(folder: Path) -> set[str]:
+    accounts = read(folder, "accounts")
+    return set(accounts.loc[accounts["is_brand"] == "true", "account_id"])
+
+
+def engagement(folder: Path) -> pd.DataFrame:
+    """Likes, reactions and comments on posts, with the post's author and the delay in minutes."""
+    inter = read(folder, "interactions")
+    posts = read(folder, "posts")
+    inter = inter[inter["kind"].isin(["like", "reaction", "comment"])]
+    joined = inter.merge(posts[["post_id", "author_id", "created_at"]], on="post_id", suffixes=("", "_post"))
+    joined["delay_min"] = (times(joined["created_at"]) - times(joined["created_at_post"])).dt.total_seconds() / 60
+    return joined
+
+
+def test_pods_engage_each_other_promptly_and_reciprocally(world: Path) -> None:
+    eng = engagement(world)
+    pods = read(world / "truth", "pods")
+    assert set(pods["style"]) == {"tight", "rotating", "partial"}
+    assert (pods.groupby("pod_id")["includes_brand"].first() == "true").sum() == 1
+    for pod_id, members in pods.groupby("pod_id"):
+        ids = set(members["account_id"])
+        inside = eng[eng["actor_id"].isin(ids) & eng["author_id"].isin(ids) & (eng["actor_id"] != eng["author_id"])]
+        assert inside["delay_min"].median() < 20, pod_id
+        pairs = set(zip(inside["actor_id"], inside["author_id"]))
+        if members["style"].iloc[0] != "rotating":  # rotating members may never overlap
+            reciprocal = sum((b, a) in pairs for a, b in pairs) / len(pairs)
+            assert reciprocal > 0.9, pod_id
+
+
+def test_stars_never_engage_their_fans_and_fans_rarely_each_other(world: Path) -> None:
+    eng = engagement(world)
+    hn = read(world / "truth", "hard_negatives")
+    clubs = hn[hn["kind"] == "fan_club"]
+    for _, club in clubs.groupby("group_id"):
+        star = club.loc[club["member_role"] == "star", "account_id"].iloc[0]
+        fans = set(club.loc[club["member_role"] == "fan", "account_id"])
+        assert 30 <= len(fans) <= 120
+        assert not (eng["actor_id"].eq(star) & eng["author_id"].isin(fans)).any()
+        on_star = eng[eng["author_id"].eq(star) & eng["actor_id"].isin(fans)]
+        assert on_star["delay_min"].median() < 15
+        fan_to_fan = eng[eng["author_id"].isin(fans) & eng["actor_id"].isin(fans)]
+        assert len(fan_to_fan) < 0.1 * len(on_star)
+
+
+def test_friend_groups_are_slower_than_pods(world: Path) -> None:
+    eng = engagement(world)
+    hn = read(world / "truth", "hard_negatives")
+    pods = read(world / "truth", "pods")
+
+    def median_delay(groups: pd.DataFrame, key: str) -> float:
+        delays = []
+        for _, g in groups.groupby(key):
+            ids = set(g["account_id"])
+            delays.append(eng.loc[eng["actor_id"].isin(ids) & eng["author_id"].isin(ids)
+                                  & (eng["actor_id"] != eng["author_id"]), "delay_min"])
+        return float(pd.concat(delays).median())
+
+    friends = median_delay(hn[hn["kind"] == "friend_group"], "group_id")
+    pod = median_delay(pods, "pod_id")
+    assert friends > 120 and friends > 10 * pod
+
+
+def test_viral_post_gets_a_burst_and_new_followers(world: Path) -> None:
+    hn = read(world / "truth", "hard_negatives")
+    viral = hn[hn["kind"] == "viral"]
+    post = viral["anchor_id"].iloc[0]
+    eng = engagement(world)
+    on_post = eng[eng["post_id"] == post]
+    assert len(on_post) > 300
+    assert (on_post["delay_min"] < 24 * 60).mean() > 0.8
+    bursts = read(world / "truth", "bursts")
+    assert {"bought", "viral", "campaign"} <= set(bursts["kind"])
+
+
+def test_follower_labels_match_the_summary_and_the_audience(world: Path) -> None:
+    truth = read(world / "truth", "accounts")
+    s = summary(world)["followers"]
+    counts = truth["audience_label"].value_counts()
+    for label in ("real", "fake", "inactive", "mass_follower"):
+        assert counts.get(label, 0) == s["by_label"][label]
+    labelled = truth["audience_label"].notna().sum()
+    assert s["share"]["fake"] == round(counts["fake"] / labelled, 4)
+    # Fakes and inactive followers never interact.
+    inter = read(world, "interactions")
+    silent = truth.loc[truth["audience_label"].isin(["fake", "inactive"]), "account_id"]
+    assert not inter["actor_id"].isin(silent).any()
+    # Daily audience equals the follows still active at the end of each day.
+    follows, audience = read(world, "follows"), read(world, "audience")
+    for account, daily in audience.groupby("account_id"):
+        last = daily.iloc[-1]
+        end = pd.Timestamp(last["date"], tz="UTC") + pd.Timedelta(days=1)
+        mine = follows[follows["followee_id"] == account]
+        active = (times(mine["followed_at"]) < end) & (mine["unfollowed_at"].isna() | (times(mine["unfollowed_at"]) >= end))
+        assert int(last["followers"]) == int(active.sum())
+
+
+def test_every_reply_has_its_parent_and_the_planted_delay(world: Path) -> None:
+    inter = read(world, "interactions").set_index("interaction_id")
+    with_parent = inter[inter["parent_id"].notna()]
+    assert with_parent["parent_id"].isin(inter.index).all()
+    parent_time = times(inter.loc[with_parent["parent_id"], "created_at"]).to_numpy()
+    assert (times(with_parent["created_at"]).to_numpy() > parent_time).all()
+    texts = read(world / "truth", "texts")
+    timed = texts[texts["response_minutes"].notna()]
+    assert len(timed) > 50
+    assert (timed["needs_answer"] == "true").all() and (timed["answered"] == "true").all()
+    replies = inter.loc[timed["reply_id"]]
+    assert (replies["parent_id"].to_numpy() == timed["interaction_id"].to_numpy()).all()
+    assert replies["actor_id"].isin(brand_ids(world)).all()
+    delay = (times(replies["created_at"]).to_numpy() - times(inter.loc[timed["interaction_id"], "created_at"]).to_numpy())
+    assert (delay / np.timedelta64(1, "m") == timed["response_minutes"].astype(int).to_numpy()).all()
+    needing = texts[texts["needs_answer"] == "true"]
+    unanswered = (needing["answered"] == "false").mean()
+    assert 0.25 < unanswered < 0.45
+
+
+def test_texts_cover_every_intent_in_both_languages(world: Path) -> None:
+    texts = read(world / "truth", "texts")
+    table = pd.crosstab(texts["intent"], texts["language"])
+    for intent in ("purchase", "job", "cocreation", "support", "critique", "praise", "generic", "spam"):
+        assert table.loc[intent, "fr"] > 0 and table.loc[intent, "en"] > 0, intent
+    assert "other" in table.columns
+
+
+def test_conversions_are_linked_in_every_planted_way(world: Path) -> None:
+    truth = read(world / "truth", "conversions")
+    assert {"account", "campaign", "none"} <= set(truth["linked_by"])
+    data = read(world, "conversions").set_index("conversion_id")
+    by_identity = truth[truth["linked_by"] == "identity"]
+    identities = read(world, "identities")
+    member_of = dict(zip(identities["account_id"], identities["member_id"]))
+    for _, row in by_identity.iterrows():
+        written = data.loc[row["conversion_id"], "account_id"]
+        assert written != row["account_id"] and member_of[written] == member_of[row["account_id"]]
+    by_account = truth[truth["linked_by"] == "account"]
+    assert (data.loc[by_account["conversion_id"], "account_id"].to_numpy() == by_account["account_id"].to_numpy()).all()
+    assert data.loc[truth.loc[truth["linked_by"].isin(["campaign", "none"]), "conversion_id"], "account_id"].isna().all()
+
+
+def test_no_pods_means_no_pod(tmp_path: Path) -> None:
+    s = generate_world(tmp_path, accounts=1000, seed=1, pods=False)
+    assert s["pods"]["count"] == 0
+    assert read(tmp_path / "truth", "pods").empty
+    truth = read(tmp_path / "truth", "accounts")
+    assert truth["pod_id"].isna().all() and not (truth["role"] == "pod").any()
+
+
+@pytest.mark.parametrize("accounts, interactions", [(1000, None), (1500, 40_000), (3000, 12_000)])
+def test_interaction_count_is_close_to_the_request(tmp_path: Path, accounts: int, interactions: int | None) -> None:
+    s = generate_world(tmp_path, accounts=accounts, seed=2, interactions=interactions)
+    wanted = interactions or 10 * accounts
+    written = len(read(tmp_path, "interactions"))
+    assert written == s["interactions"]
+    assert abs(written - wanted) <= 0.15 * wanted
+
+
+@pytest.mark.parametrize("file_format", ["parquet", "jsonl"])
+def test_other_file_formats_hold_the_same_tables(tmp_path: Path, file_format: str) -> None:
+    s = generate_world(tmp_path, accounts=600, seed=4, file_format=file_format)
+    for name in TABLES:
+        path = tmp_path / f"{name}.{file_format}"
+        frame = pq.read_table(path).to_pandas() if file_format == "parquet" else pd.read_json(path, lines=True, dtype=False)
+        assert len(frame) == s["tables"][name], name
+        assert list(frame.columns) == [c.name for c in TABLES[name].columns], name
+    assert not list(tmp_path.glob("*.csv"))
+
+
+def test_progress_is_reported_up_to_one(tmp_path: Path) -> None:
+    seen: list[float] = []
+    generate_world(tmp_path, accounts=600, seed=5, progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 1.0
