@@ -150,6 +150,7 @@ def _quantiles(values: np.ndarray) -> tuple[float | None, float | None]:
 
 
 def _summary(resolved: pa.Table, classified: pa.Table) -> dict[str, Any]:
+    """Response figures over the texts that need an answer; intent, language and sentiment over members' texts."""
     needs = resolved.filter(pc.field("needs_answer"))
     answered = needs.filter(pc.field("answered"))
     minutes = answered["response_minutes"].to_numpy(zero_copy_only=False)
@@ -202,7 +203,8 @@ def conversation(ctx: Context) -> Output:
     end = raw.created_at.max().to_pyarrow().as_py()
     ctx.progress("conversation: topics and weak signals")
     topics, signals = _topics_and_signals(ctx, texts, settings)
-    summary = _summary(columns, classified)
+    members = pc.invert(pc.is_in(texts["actor_id"], value_set=pa.array(ctx.brand_ids, pa.string())))
+    summary = _summary(columns, classified.filter(members))  # what members say, not the brand's own texts
     summary["weak_signals"] = signals.num_rows
     return Output(
         tables={

@@ -1,8 +1,8 @@
 """Weak signals: terms and topics whose use rises in a recent window against a baseline window.
 
 For each term, k = distinct authors using it in the recent window and b = in the baseline window.
-If its share of voice did not change, k follows Binomial(k + b, p0) with p0 the recent share of all
-active authors; a one-sided binomial test gives the p-value. A signal needs k >= min_count, a lift
+If its share of voice did not change, k follows Binomial(k + b, p0) with p0 the recent window's share
+of all texts of both windows; a one-sided binomial test gives the p-value. A signal needs k >= min_count, a lift
 (recent rate over baseline rate, the baseline smoothed by half a mention) >= min_lift and
 p <= max_p: three authors naming a new defect in a week, never named before, stand out.
 """
@@ -59,8 +59,9 @@ def weak_signals(created_at: np.ndarray, authors: np.ndarray, texts: list[str], 
     idx = np.flatnonzero(window)
     _, author_codes = np.unique(authors[idx], return_inverse=True)
     n_authors = author_codes.max() + 1
-    n_recent = len(np.unique(author_codes[recent[idx]]))
-    n_base = len(np.unique(author_codes[base[idx]]))
+    # Exposure is the volume of texts in each window; a term counts each author once per window
+    # (one insistent author does not make a trend).
+    n_recent, n_base = int(recent.sum()), int(base.sum())
 
     def authors_per_column(matrix: sparse.csr_matrix, mask: np.ndarray) -> np.ndarray:
         rows = np.flatnonzero(mask)
