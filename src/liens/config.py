@@ -151,7 +151,7 @@ class ConversationSettings:
 class AudienceSettings:
     """Audience quality: follower scoring, labels, the Audience Quality Score and follower bursts (issue 4)."""
 
-    fake_threshold: float = field(default=0.5, metadata={"help": "A follower whose fake_score (probability of being fake) is at least this is labelled 'fake'."})
+    fake_threshold: float = field(default=0.5, metadata={"help": "A follower whose fake_score (probability of being fake) is above this is labelled 'fake'."})
     mass_following: int = field(default=1500, metadata={"help": "A follower that follows at least this many accounts is a 'mass_follower' (HypeAuditor's definition): real or not, it sees little of what it follows."})
     inactive_max_posts: int = field(default=10, metadata={"help": "A follower with fewer posts than this that never interacted with anything in the data is 'inactive'."})
     inactive_min_days: int = field(default=30, metadata={"help": "Followers of fewer days than this are not called inactive (they had no time to interact)."})
@@ -168,7 +168,7 @@ class AudienceSettings:
     ci_level: float = field(default=0.95, metadata={"help": "Confidence level of the fake share's Wilson interval."})
     vet_accounts: list[str] = field(default_factory=list, metadata={"help": "Other accounts (influencers) whose audience `liens analyze` vets from a sample of their followers (table `vetting`)."})
     vet_sample: int = field(default=1000, metadata={"help": "Followers sampled per vetted account."})
-    model_trees: int = field(default=200, metadata={"help": "Trees of the random forest `liens audience train` fits."})
+    model_trees: int = field(default=100, metadata={"help": "Trees of the random forest `liens audience train` fits."})
     cv_folds: int = field(default=5, metadata={"help": "Folds of `liens audience evaluate`'s repeated stratified cross-validation."})
     cv_repeats: int = field(default=10, metadata={"help": "Repeats of `liens audience evaluate`'s cross-validation."})
     seed: int = field(default=0, metadata={"help": "Seed of the model and of the cross-validation splits."})

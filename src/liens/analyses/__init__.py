@@ -4,6 +4,7 @@ Each step reads the inputs and what earlier steps added (e.g. `is_authentic` bef
 metrics use it) and returns result tables; see `base.py` for the contract.
 """
 
+from .audience import audience
 from .base import Context, Output, Step
 from .business import business
 from .community import community
@@ -14,6 +15,7 @@ from .pods import detect_pods
 STEPS: list[Step] = [
     Step("core", core),
     Step("pods", detect_pods),
+    Step("audience", audience),
     Step("conversation", conversation),
     Step("community", community),
     Step("business", business),

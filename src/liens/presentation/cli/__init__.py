@@ -16,6 +16,7 @@ from .common import app, err_console
 FEATURE_MODULES = [
     "liens.presentation.cli.core",
     "liens.presentation.cli.pods",
+    "liens.presentation.cli.audience",
     "liens.presentation.cli.present",
     "liens.presentation.cli.conversation",
     "liens.presentation.cli.community",
