@@ -28,11 +28,18 @@ register({
     "summary_title": {"en": "Summary", "fr": "Résumé"},
     "figure": {"en": "Figure", "fr": "Indicateur"},
     "value": {"en": "Value", "fr": "Valeur"},
-    "s_accounts": {"en": "Accounts", "fr": "Comptes"},
-    "s_posts": {"en": "Posts", "fr": "Publications"},
+    "vanity": {"en": "Vanity", "fr": "Vitrine"},
+    "real": {"en": "Real", "fr": "Réel"},
+    "s_audience": {"en": "Audience (followers / real reachable)", "fr": "Audience (abonnés / réelle joignable)"},
+    "s_members": {"en": "Active members", "fr": "Membres actifs"},
+    "s_rate": {"en": "Engagement rate (raw / without pods)", "fr": "Taux d'engagement (brut / sans pods)"},
+    "s_pods": {"en": "Engagement pods", "fr": "Pods d'engagement"},
+    "s_pods_value": {"en": "{pods} pods, {share} of engagement", "fr": "{pods} pods, {share} de l'engagement"},
+    "s_fake": {"en": "Fake, inactive or mass followers", "fr": "Abonnés faux, inactifs ou de masse"},
+    "s_answered": {"en": "Questions and critiques answered", "fr": "Questions et critiques traitées"},
+    "s_answered_value": {"en": "{rate} ({unanswered} waiting)", "fr": "{rate} ({unanswered} en attente)"},
+    "s_conversions": {"en": "Conversions", "fr": "Conversions"},
     "s_interactions": {"en": "Interactions", "fr": "Interactions"},
-    "s_followers": {"en": "Followers (vanity)", "fr": "Abonnés (vitrine)"},
-    "s_vanity_rate": {"en": "Engagement rate (vanity)", "fr": "Taux d'engagement (vitrine)"},
     "demo_done": {"en": "Demo finished in {seconds:.0f} s.", "fr": "Démo terminée en {seconds:.0f} s."},
     "store_is": {"en": "Store: {path}", "fr": "Stockage : {path}"},
     "setting": {"en": "Setting", "fr": "Réglage"},
@@ -60,16 +67,29 @@ def load(
 
 
 def print_summary(summary: dict[str, Any]) -> None:
-    table = Table(t("figure"), t("value"), title=t("summary_title"))
-    rows = [
-        ("s_accounts", format_number(summary.get("accounts"))),
-        ("s_posts", format_number(summary.get("posts"))),
-        ("s_interactions", format_number(summary.get("interactions"))),
-        ("s_followers", format_number(summary.get("followers"))),
-        ("s_vanity_rate", format_percent(summary.get("vanity_engagement_rate"), decimals=2)),
-    ]
-    for key, value in rows:
-        table.add_row(t(key), value)
+    """Vanity numbers beside the real ones, for whatever analyses ran."""
+    get = summary.get
+    table = Table(t("figure"), t("vanity"), t("real"), title=t("summary_title"))
+    table.add_row(t("s_audience"), format_number(get("followers")),
+                  format_number(get("real_reachable_audience")) if "real_reachable_audience" in summary else "–")
+    if "active_members" in summary:
+        table.add_row(t("s_members"), "", format_number(get("active_members")))
+    if "raw_engagement_rate" in summary:
+        table.add_row(t("s_rate"), format_percent(get("raw_engagement_rate"), decimals=2),
+                      format_percent(get("clean_engagement_rate"), decimals=2))
+    else:
+        table.add_row(t("s_rate"), format_percent(get("vanity_engagement_rate"), decimals=2), "–")
+    if "pod_engagement_share" in summary:
+        table.add_row(t("s_pods"), "", t("s_pods_value", pods=get("pod_count", 0),
+                                             share=format_percent(get("pod_engagement_share"))))
+    if "fake_share" in summary:
+        table.add_row(t("s_fake"), "", format_percent(get("fake_share")))
+    if "response_rate" in summary:
+        table.add_row(t("s_answered"), "", t("s_answered_value", rate=format_percent(get("response_rate")),
+                                                 unanswered=format_number(get("unanswered"))))
+    if "conversions" in summary:
+        table.add_row(t("s_conversions"), "", format_number(get("conversions")))
+    table.add_row(t("s_interactions"), format_number(get("interactions")), "")
     console.print(table)
 
 
