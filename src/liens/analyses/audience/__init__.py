@@ -36,8 +36,9 @@ NEEDS_FOLLOWS = ("the audience analysis needs the 'follows' table (who follows t
 
 def spikes_table(spikes: pd.DataFrame) -> pa.Table:
     schema = pa.schema([(name, pa.type_for_alias(kind)) for name, kind in SPIKE_SCHEMA.items()])
-    frame = spikes if len(spikes) else empty_spikes()
-    frame = frame.astype({"campaign": object, "post_id": object}) if len(frame) else frame
+    if not len(spikes):
+        return schema.empty_table()
+    frame = spikes.astype({"campaign": object, "post_id": object})
     return pa.Table.from_pandas(frame[list(SPIKE_SCHEMA)], schema=schema, preserve_index=False)
 
 
