@@ -40,8 +40,9 @@ def check_settings(settings: Any) -> None:
 
 
 def _cache(ctx: Context, name: str, table: ir.Table) -> ir.Table:
-    """Compute a table reused by several queries once, as a temporary table of the engine."""
-    return ctx.backend.create_table(f"_business_tmp_{name}", table, temp=True, overwrite=True)
+    """Compute a table reused by several queries once (Ibis caches it in the engine, on any backend)."""
+    ctx.progress(f"business: {name}")
+    return table.cache()
 
 
 def _day(value: Any) -> dt.date | None:
