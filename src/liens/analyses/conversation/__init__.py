@@ -43,6 +43,10 @@ def classify_texts(texts: pa.Array | pa.ChunkedArray, settings: ConversationSett
     languages = detect_languages(distinct.to_pylist(), settings.language_min_confidence)
     intents, confidence = default_model(settings.seed, settings.purchase_margin).predict(distinct)
     scores = sentiment_scores(normalised, languages, normalised=True)
+    # The intent model reads context the word lexicon misses (sarcasm: "bravo, toujours rien"):
+    # a critique is never positive, praise never negative.
+    scores = np.where(intents == "critique", np.minimum(scores, 0.0), scores)
+    scores = np.where(intents == "praise", np.maximum(scores, 0.0), scores)
     labels = sentiment_labels(scores, settings.negative_threshold, settings.positive_threshold)
     per_distinct = pa.table({
         "language": pa.array(languages, pa.string()), "intent": pa.array(intents, pa.string()),
@@ -52,17 +56,12 @@ def classify_texts(texts: pa.Array | pa.ChunkedArray, settings: ConversationSett
     return per_distinct.take(where)
 
 
-def _weights_expr(kind: ibis.Value, ctx: Context) -> ibis.Value:
-    """Weight of each interaction kind: the community settings' weights (one definition)."""
-    community = getattr(ctx.config, "community", None)
-    cases = [(kind == k, float(getattr(community, f"weight_{k}", 1.0)))
-             for k in ("like", "reaction", "comment", "reply", "share", "save", "story_reply", "dm", "mention", "view", "click")]
-    return ibis.cases(*cases, else_=0.0)
-
-
 def _post_engagement(ctx: Context) -> pa.Table:
+    """Raw and clean weighted engagement per post, weighed as the community step weighs it."""
+    from ..community.weights import weight_expr
+
     inter = ctx.interactions.filter(ctx.interactions.post_id.notnull())
-    weight = _weights_expr(inter.kind, ctx)
+    weight = weight_expr(inter.kind, inter.text_length, ctx.config.community)
     clean = inter.is_authentic.fill_null(True) if "is_authentic" in inter.columns else ibis.literal(True)
     return inter.group_by("post_id").agg(
         raw=weight.sum(), clean=ibis.ifelse(clean, weight, 0.0).sum(),

@@ -27,7 +27,7 @@ _NEGATORS = (
     r"won't|can't|cannot|without|nothing|nobody|never"
 )
 # The negated word may come after "du tout", "very", "that"...: "pas du tout satisfaite", "not that good".
-_NEGATION = rf"\b({_NEGATORS})\s+(?:(?:du tout|tres|si|assez|trop|vraiment|at all|very|so|really|that|too)\s+)?(\w+)"
+_NEGATION = rf"\b({_NEGATORS})\s+(?:(?:du tout|tres|si|assez|trop|vraiment|at all|very|so|really|that|too|a|an|the|un|une|de|du|des|le|la|les)\s+)?(\w+)"
 _EMOJI = "[\U0001F300-\U0001FAFF\u2600-\u27BF]"
 TOKEN_PATTERN = rf"neg_\w+|\w+(?:'\w+)?|{_EMOJI}"
 NEGATED_WEIGHT = -0.5
