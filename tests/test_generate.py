@@ -114,6 +114,25 @@ def test_truth_ids_exist_in_the_data(world: Path) -> None:
     assert set(read(truth, "hard_negatives")["anchor_id"].dropna()) <= accounts | posts
 
 
+def test_interactions_are_consistent_in_time_and_platform(world: Path) -> None:
+    inter, posts, accounts = read(world, "interactions"), read(world, "posts"), read(world, "accounts")
+    s = summary(world)
+    at = times(inter["created_at"])
+    assert at.min() >= pd.Timestamp(s["window"]["start"]) and at.max() < pd.Timestamp(s["window"]["end"])
+    on_post = inter.merge(posts[["post_id", "platform", "created_at"]], on="post_id", suffixes=("", "_post"))
+    assert (on_post["platform"] == on_post["platform_post"]).all()
+    assert (times(on_post["created_at"]) > times(on_post["created_at_post"])).all()
+    by_actor = inter.merge(accounts[["account_id", "platform", "created_at"]], left_on="actor_id",
+                           right_on="account_id", suffixes=("", "_actor"))
+    assert (by_actor["platform"] == by_actor["platform_actor"]).all()
+    assert (times(by_actor["created_at"]) > times(by_actor["created_at_actor"])).all()
+    follows = read(world, "follows").merge(accounts[["account_id", "created_at"]], left_on="follower_id",
+                                           right_on="account_id")
+    assert (times(follows["followed_at"]) > times(follows["created_at"])).all()
+    left = follows["unfollowed_at"].notna()
+    assert (times(follows.loc[left, "unfollowed_at"]) >= times(follows.loc[left, "followed_at"])).all()
+
+
 def brand_ids(folder: Path) -> set[str]:
     accounts = read(folder, "accounts")
     return set(accounts.loc[accounts["is_brand"] == "true", "account_id"])
@@ -207,7 +226,8 @@ def test_follower_labels_match_the_summary_and_the_audience(world: Path) -> None
         last = daily.iloc[-1]
         end = pd.Timestamp(last["date"], tz="UTC") + pd.Timedelta(days=1)
         mine = follows[follows["followee_id"] == account]
-        active = (times(mine["followed_at"]) < end) & (mine["unfollowed_at"].isna() | (times(mine["unfollowed_at"]) >= end))
+        left = mine["unfollowed_at"].isna() | (times(mine["unfollowed_at"]) >= end)
+        active = (times(mine["followed_at"]) < end) & left
         assert int(last["followers"]) == int(active.sum())
 
 
@@ -224,7 +244,8 @@ def test_every_reply_has_its_parent_and_the_planted_delay(world: Path) -> None:
     replies = inter.loc[timed["reply_id"]]
     assert (replies["parent_id"].to_numpy() == timed["interaction_id"].to_numpy()).all()
     assert replies["actor_id"].isin(brand_ids(world)).all()
-    delay = (times(replies["created_at"]).to_numpy() - times(inter.loc[timed["interaction_id"], "created_at"]).to_numpy())
+    asked = times(inter.loc[timed["interaction_id"], "created_at"]).to_numpy()
+    delay = times(replies["created_at"]).to_numpy() - asked
     assert (delay / np.timedelta64(1, "m") == timed["response_minutes"].astype(int).to_numpy()).all()
     needing = texts[texts["needs_answer"] == "true"]
     unanswered = (needing["answered"] == "false").mean()
@@ -250,8 +271,10 @@ def test_conversions_are_linked_in_every_planted_way(world: Path) -> None:
         written = data.loc[row["conversion_id"], "account_id"]
         assert written != row["account_id"] and member_of[written] == member_of[row["account_id"]]
     by_account = truth[truth["linked_by"] == "account"]
-    assert (data.loc[by_account["conversion_id"], "account_id"].to_numpy() == by_account["account_id"].to_numpy()).all()
-    assert data.loc[truth.loc[truth["linked_by"].isin(["campaign", "none"]), "conversion_id"], "account_id"].isna().all()
+    written = data.loc[by_account["conversion_id"], "account_id"].to_numpy()
+    assert (written == by_account["account_id"].to_numpy()).all()
+    anonymous = truth.loc[truth["linked_by"].isin(["campaign", "none"]), "conversion_id"]
+    assert data.loc[anonymous, "account_id"].isna().all()
 
 
 def test_no_pods_means_no_pod(tmp_path: Path) -> None:
@@ -276,10 +299,17 @@ def test_other_file_formats_hold_the_same_tables(tmp_path: Path, file_format: st
     s = generate_world(tmp_path, accounts=600, seed=4, file_format=file_format)
     for name in TABLES:
         path = tmp_path / f"{name}.{file_format}"
-        frame = pq.read_table(path).to_pandas() if file_format == "parquet" else pd.read_json(path, lines=True, dtype=False)
+        if file_format == "parquet":
+            frame = pq.read_table(path).to_pandas()
+        else:
+            frame = pd.read_json(path, lines=True, dtype=False)
         assert len(frame) == s["tables"][name], name
         assert list(frame.columns) == [c.name for c in TABLES[name].columns], name
     assert not list(tmp_path.glob("*.csv"))
+    again = tmp_path / "again"
+    generate_world(again, accounts=600, seed=4, file_format=file_format)
+    assert all((tmp_path / f"{name}.{file_format}").read_bytes() == (again / f"{name}.{file_format}").read_bytes()
+               for name in TABLES)
 
 
 def test_progress_is_reported_up_to_one(tmp_path: Path) -> None:

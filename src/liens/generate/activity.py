@@ -45,9 +45,10 @@ _BACKGROUND_KINDS = {
 _STORY_KINDS = (("view", "like"), (0.85, 0.15))
 _PLATFORM_SHARE = (0.55, 0.18, 0.17, 0.10)
 
-_COMMENT_MIX = {tx.PRAISE: .32, tx.GENERIC: .14, tx.PURCHASE: .15, tx.SUPPORT: .09, tx.CRITIQUE: .12, tx.COCREATION: .06,
-                tx.JOB: .03}
-_DM_MIX = {tx.PURCHASE: .3, tx.SUPPORT: .22, tx.JOB: .14, tx.COCREATION: .1, tx.CRITIQUE: .1, tx.PRAISE: .08, tx.GENERIC: .06}
+_COMMENT_MIX = {tx.PRAISE: .32, tx.GENERIC: .14, tx.PURCHASE: .15, tx.SUPPORT: .09, tx.CRITIQUE: .12,
+                tx.COCREATION: .06, tx.JOB: .03}
+_DM_MIX = {tx.PURCHASE: .3, tx.SUPPORT: .22, tx.JOB: .14, tx.COCREATION: .1, tx.CRITIQUE: .1, tx.PRAISE: .08,
+           tx.GENERIC: .06}
 _STORY_MIX = {tx.PRAISE: .35, tx.PURCHASE: .25, tx.GENERIC: .2, tx.COCREATION: .08, tx.SUPPORT: .06, tx.CRITIQUE: .06}
 _MENTION_MIX = {tx.PRAISE: .6, tx.CRITIQUE: .15, tx.PURCHASE: .1, tx.GENERIC: .15}
 _VIRAL_MIX = {tx.PRAISE: .45, tx.GENERIC: .25, tx.PURCHASE: .2, tx.SUPPORT: .05, tx.CRITIQUE: .05}
@@ -188,7 +189,8 @@ class Activity:
             authors = np.concatenate([pod.members[1:] if pod.includes_brand else pod.members for pod in pop.pods])
             degree = np.mean([len(pod.members) - 1 for pod in pop.pods])
             per_member = clamp(0.08 * plan.scale / (len(authors) * degree * 1.8), 4, 1.5 * plan.weeks)
-            self._add_posts(rng, authors, tx.CREATOR_CAPTION, counts=np.maximum(3, rng.poisson(per_member, len(authors))))
+            counts = np.maximum(3, rng.poisson(per_member, len(authors)))
+            self._add_posts(rng, authors, tx.CREATOR_CAPTION, counts=counts)
         per_star = clamp(0.04 * plan.scale / (plan.fans_per_star * 1.4 * plan.n_stars), 8, 4 * plan.weeks)
         self._add_posts(rng, pop.stars, tx.STAR_CAPTION, counts=np.full(len(pop.stars), round(per_star)), appeal=6.0)
         friends = np.concatenate(pop.friend_groups)
@@ -268,12 +270,17 @@ class Activity:
         return np.where(on_brand, ON_BRAND_POST, OTHER_POST).astype(np.int8)
 
     def _engage(self, rng: np.random.Generator, post_rows: np.ndarray, engagers: np.ndarray, mask: np.ndarray,
-                like: tuple, comment_p: float, gap: tuple, voice: int, mix: dict[int, float]) -> None:
-        """Where mask[post, engager]: a like after `like` delay, and with comment_p a comment `gap` later.
-        Delays are (median seconds, sigma, low, high) of a clipped lognormal."""
+                like: tuple, comment_p: float, gap: tuple, voice: int, mix: dict[int, float],
+                late: tuple | None = None, late_p: float = 0.0) -> None:
+        """Where mask[post, engager]: a like after `like` delay (or, with late_p, a `late` one), and with
+        comment_p a comment `gap` later. Delays are (median seconds, sigma, low, high) of a clipped lognormal."""
         pi, mi = np.nonzero(mask)
         prow, actor = post_rows[pi], engagers[mi]
-        like_t = self.P["time"][prow] + lognormal_seconds(rng, len(pi), *like)
+        delay = lognormal_seconds(rng, len(pi), *like)
+        if late is not None:
+            lag = rng.random(len(pi)) < late_p
+            delay[lag] = lognormal_seconds(rng, int(lag.sum()), *late)
+        like_t = self.P["time"][prow] + delay
         self._add(kind=like_kind(rng, self.P["platform"][prow]), actor=actor, time=like_t, post=prow)
         c = rng.random(len(pi)) < comment_p
         ct = like_t[c] + lognormal_seconds(rng, int(c.sum()), *gap)
@@ -298,9 +305,11 @@ class Activity:
                 mask &= rng.random(mask.shape) < rng.uniform(0.55, 0.8, len(pod.members))
             else:
                 mask &= rng.random(mask.shape) < (0.97 if pod.style == "tight" else 0.93)
+            # Members are sometimes offline: a share of their engagement comes late.
             self._engage(rng, rows, pod.members, mask, like=(6 * MINUTE, 0.55, MINUTE, 20 * MINUTE),
                          comment_p=0.9 if pod.style == "tight" else 0.75, gap=(90, 0.6, 20, 5 * MINUTE),
-                         voice=tx.POD, mix={tx.GENERIC: 0.8, tx.PRAISE: 0.2})
+                         voice=tx.POD, mix={tx.GENERIC: 0.75, tx.PRAISE: 0.25},
+                         late=(50 * MINUTE, 0.8, 20 * MINUTE, 8 * HOUR), late_p=0.12)
 
     def plant_fan_clubs(self) -> None:
         """Fans engage a star within minutes; the star never engages back; fans barely engage each other."""
@@ -343,8 +352,9 @@ class Activity:
         view, comment, share, save = draws[0] < 0.5, draws[1] < 0.09, draws[2] < 0.07, draws[3] < 0.06
         like = (rng.random(n) < 0.92) | ~(view | comment | share | save)
         self._add(kind=KIND["like"], actor=engagers[like], time=first[like], post=post)
-        self._add(kind=KIND["view"], actor=engagers[view], time=np.maximum(t0 + 5, first[view] - rng.integers(5, 120, view.sum())),
-                  post=post, dwell=np.round(rng.lognormal(np.log(14), 0.8, view.sum()), 1))
+        seen = np.maximum(t0 + 5, first[view] - rng.integers(5, 120, view.sum()))  # watched, then liked
+        self._add(kind=KIND["view"], actor=engagers[view], time=seen, post=post,
+                  dwell=np.round(rng.lognormal(np.log(14), 0.8, view.sum()), 1))
         self._add(kind=KIND["comment"], actor=engagers[comment],
                   time=first[comment] + lognormal_seconds(rng, comment.sum(), 2 * MINUTE, 1.0, 10, 3 * HOUR),
                   post=post, intent=_draw(rng, _VIRAL_MIX, comment.sum()), voice=tx.MEMBER, surface=ON_BRAND_POST)
@@ -367,7 +377,8 @@ class Activity:
             if span is not None:
                 live = (t >= span[0][sel, None]) & (t < span[1][sel, None])
             cp = comment_p(len(rows)) if callable(comment_p) else comment_p
-            for prob, kind, median in ((like_p, None, 90 * MINUTE), (cp, "comment", 2 * HOUR), (share_p, "share", 3 * HOUR)):
+            for prob, kind, median in ((like_p, None, 90 * MINUTE), (cp, "comment", 2 * HOUR),
+                                       (share_p, "share", 3 * HOUR)):
                 ai, pi = np.nonzero(live & (rng.random(live.shape) < prob))
                 when = t[pi] + lognormal_seconds(rng, len(pi), median, 1.0, 2 * MINUTE, 4 * DAY)
                 if kind is None:
@@ -400,13 +411,14 @@ class Activity:
             if len(a) and len(rows):
                 live = rng.random((len(a), len(rows))) < clamp(10 / len(rows), 0, 0.8)
                 ai, pi = np.nonzero(live)
-                self._add(kind=KIND["share"], actor=a[ai], post=rows[pi],
-                          time=self.P["time"][rows[pi]] + lognormal_seconds(rng, len(pi), 3 * HOUR, 1.0, 5 * MINUTE, 2 * DAY))
+                delay = lognormal_seconds(rng, len(pi), 3 * HOUR, 1.0, 5 * MINUTE, 2 * DAY)
+                self._add(kind=KIND["share"], actor=a[ai], post=rows[pi], time=self.P["time"][rows[pi]] + delay)
         mentioners = np.repeat(sharers, rng.integers(3, 9, len(sharers)))
         self._add(kind=KIND["mention"], actor=mentioners, time=day_times(rng, len(mentioners), plan.start, END),
                   target=pop.brand[pop.platform[mentioners]], voice=tx.MENTION, surface=MENTION_SURFACE,
                   intent=_draw(rng, {tx.PRAISE: 0.8, tx.PURCHASE: 0.1, tx.COCREATION: 0.1}, len(mentioners)))
-        self._brand_engagement(rng, pop.ambassadors["defender"], like_p=0.4, comment_p=0.05, share_p=0.0, mix=_LIGHT_MIX)
+        self._brand_engagement(rng, pop.ambassadors["defender"], like_p=0.4, comment_p=0.05, share_p=0.0,
+                               mix=_LIGHT_MIX)
 
         # Near-miss: three comments in a single week, then nothing.
         for actor in pop.near_miss["one_week_commenter"]:
@@ -464,16 +476,21 @@ class Activity:
         self._add(kind=KIND["story_reply"], actor=texters.draw(rng, np.full(n, IG, dtype=np.int8)), post=post,
                   time=P["time"][post] + lognormal_seconds(rng, n, 90 * MINUTE, 0.9, MINUTE, 23 * HOUR),
                   target=pop.brand[IG], intent=_draw(rng, _STORY_MIX, n), voice=tx.MEMBER, surface=STORY_SURFACE)
-        # Members answering each other under the brand's posts.
+        # Members answering each other under the brand's posts: agreeing with (or tagging a friend
+        # under) praise, and helping with questions, which mentions sizes and delivery without asking.
         V = self.buf.view()
-        n = min(int(0.08 * total), len(comments))
-        parent = rng.choice(comments, n) if n else comments[:0]
-        post = V["post"][parent]
-        actor = texters.draw(rng, P["platform"][post])
-        actor[actor == V["actor"][parent]] = -1
-        self._add(kind=KIND["reply"], actor=actor, post=post, parent=parent, intent=_draw(rng, _LIGHT_MIX, n),
-                  time=V["time"][parent] + lognormal_seconds(rng, n, 2 * HOUR, 1.0, 2 * MINUTE, 5 * DAY),
-                  voice=tx.MEMBER, surface=THREAD)
+        said = V["intent"][comments]
+        for share, asked, voice, intent in ((0.05, (tx.PRAISE, tx.GENERIC), tx.AGREE, tx.GENERIC),
+                                            (0.03, (tx.PURCHASE, tx.SUPPORT), tx.HELPER, tx.PRAISE)):
+            candidates = comments[np.isin(said, asked)]
+            n = min(int(share * total), len(candidates))
+            parent = rng.choice(candidates, n) if n else candidates[:0]
+            post = V["post"][parent]
+            actor = texters.draw(rng, P["platform"][post])
+            actor[actor == V["actor"][parent]] = -1
+            self._add(kind=KIND["reply"], actor=actor, post=post, parent=parent, intent=intent, voice=voice,
+                      time=V["time"][parent] + lognormal_seconds(rng, n, 2 * HOUR, 1.0, 2 * MINUTE, 5 * DAY),
+                      surface=THREAD)
         # Spam: comments on brand posts soon after publication, and DMs.
         spammers = np.flatnonzero(pop.role == SPAMMER)
         n = int(0.04 * total)
@@ -528,13 +545,15 @@ class Activity:
         p = np.array([_ANSWER_P[i] for i in range(len(tx.INTENTS))])[intent]
         p = np.where(needs & is_dm & (intent != tx.CRITIQUE), 0.72, p)
         median = np.array([_ANSWER_MEDIAN_MIN[i] for i in range(len(tx.INTENTS))], dtype=float)[intent]
-        minutes = np.maximum(1, np.round(rng.lognormal(np.log(median * np.where(is_dm, 0.8, 1.0)), 1.2))).astype(np.int64)
+        median *= np.where(is_dm, 0.8, 1.0)  # private messages are watched more closely
+        minutes = np.maximum(1, np.round(rng.lognormal(np.log(median), 1.2))).astype(np.int64)
         when = V["time"][rows] + minutes * MINUTE
         answered = (rng.random(len(rows)) < p) & (when < END)
         rows, when = rows[answered], when[answered]
         on_post = kind[rows] == KIND["comment"]
-        self._add(kind=np.where(on_post, KIND["reply"], KIND["dm"]), actor=self.pop.brand[self.pop.platform[V["actor"][rows]]],
-                  time=when, post=np.where(on_post, V["post"][rows], -1), target=np.where(on_post, -1, V["actor"][rows]),
+        asker = V["actor"][rows]
+        self._add(kind=np.where(on_post, KIND["reply"], KIND["dm"]), actor=self.pop.brand[self.pop.platform[asker]],
+                  time=when, post=np.where(on_post, V["post"][rows], -1), target=np.where(on_post, -1, asker),
                   parent=rows, intent=V["intent"][rows], voice=tx.BRAND_REPLY,
                   surface=np.where(on_post, ON_BRAND_POST, DM_SURFACE))
 

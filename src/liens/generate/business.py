@@ -143,9 +143,10 @@ def build_costs(plan: Plan, act: Activity, rngs: Rng) -> list[dict]:
         lo, hi = max(month, first), min(following - timedelta(days=1), last)
         share = ((hi - lo).days + 1) / ((following - month).days)
         for platform, (amount, hours) in base.items():
-            rows.append({"period_start": lo, "period_end": hi, "amount": round(amount * share * rng.uniform(0.85, 1.15), 2),
-                         "currency": "EUR", "hours": round(hours * share * rng.uniform(0.8, 1.2), 1),
-                         "platform": platform, "campaign": None})
+            rows.append({"period_start": lo, "period_end": hi,
+                         "amount": round(amount * share * rng.uniform(0.85, 1.15), 2), "currency": "EUR",
+                         "hours": round(hours * share * rng.uniform(0.8, 1.2), 1), "platform": platform,
+                         "campaign": None})
         month = following
     rows.append({"period_start": _utc_date(act.marks.campaign_lo), "period_end": _utc_date(act.marks.campaign_hi - 1),
                  "amount": round(4500 * rng.uniform(0.9, 1.1), 2), "currency": "EUR", "hours": 60.0,

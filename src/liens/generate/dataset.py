@@ -118,7 +118,8 @@ def write_dataset(out: Path, file_format: str, world: World, ids: Ids, bank: tx.
     url = pc.binary_join_element_wise(pa.array(_URL_BASE).take(pa.array(P["platform"])), ids.posts, "")
     url = pc.if_else(pa.array(brand), url, pa.scalar(None, pa.string()))
     write("posts", {
-        "post_id": ids.post(rows), "author_id": ids.account(P["author"][rows]), "created_at": timestamps(P["time"][rows]),
+        "post_id": ids.post(rows), "author_id": ids.account(P["author"][rows]),
+        "created_at": timestamps(P["time"][rows]),
         "platform": PLATFORM_NAMES.take(pa.array(P["platform"][rows])),
         "format": pa.array(POST_FORMATS).take(pa.array(P["format"][rows])),
         "caption": pa.array(caption[rows], pa.string()), "url": url.take(pa.array(rows)),
@@ -138,7 +139,8 @@ def write_dataset(out: Path, file_format: str, world: World, ids: Ids, bank: tx.
             "kind": kinds.take(pa.array(V["kind"][rows])), "actor_id": ids.account(V["actor"][rows]),
             "created_at": timestamps(V["time"][rows]), "post_id": ids.post(V["post"][rows]),
             "target_id": ids.account(V["target"][rows]), "parent_id": ids.interaction(V["parent"][rows]),
-            "text": world.texts.take(pa.array(text, mask=text < 0)), "dwell_seconds": V["dwell"][rows].astype(np.float64),
+            "text": world.texts.take(pa.array(text, mask=text < 0)),
+            "dwell_seconds": V["dwell"][rows].astype(np.float64),
             "platform": PLATFORM_NAMES.take(pa.array(pop.platform[V["actor"][rows]])),
         })
         progress(min(1.0, (lo + len(rows)) / max(n, 1)))

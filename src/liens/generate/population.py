@@ -18,6 +18,7 @@ from liens.generate.model import (
 YEAR = 365 * DAY
 POD_STYLES = ("tight", "rotating", "partial")
 AMBASSADOR_KINDS = ("regular", "defender", "sharer")
+_LETTER_PAIRS = [a + b for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"]
 NEAR_MISS_KINDS = ("one_week_commenter", "detractor")
 
 # Platform mix per role (instagram, facebook, tiktok, linkedin).
@@ -272,12 +273,13 @@ def _profiles(rng: np.random.Generator, pop: Population, bank: tx.TextBank, same
     }
 
 
-def _handles(rng: np.random.Generator, first_name: np.ndarray, last_name: np.ndarray, bot_like: np.ndarray) -> np.ndarray:
+def _handles(rng: np.random.Generator, first_name: np.ndarray, last_name: np.ndarray,
+             bot_like: np.ndarray) -> np.ndarray:
     """Handles built from vocabulary pieces: names for people, digit-heavy strings for bots,
     with overlap (some people add digits, some bots look like names)."""
     n = len(first_name)
     fr_first, en_first = tx.FIRST_NAMES[tx.FR], tx.FIRST_NAMES[tx.EN]
-    letters2 = [a + b for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"]
+    letters2 = _LETTER_PAIRS
     vocab = ["", ".", "_", "user"] + fr_first + en_first + tx.LAST_NAMES + tx.HANDLE_WORDS + letters2
     base = {"fr": 4, "en": 4 + len(fr_first), "last": 4 + len(fr_first) + len(en_first)}
     base["word"] = base["last"] + len(tx.LAST_NAMES)
@@ -326,7 +328,7 @@ def _unique_per_platform(handle: np.ndarray, platform: np.ndarray, same_handle: 
 
 def _dedupe(handle: np.ndarray, platform: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """Suffix repeated handles of a platform ('.ab', '.ac', ...); rows in `keep` are served first."""
-    letters2 = np.array([a + b for a in "abcdefghijklmnopqrstuvwxyz" for b in "abcdefghijklmnopqrstuvwxyz"], dtype=object)
+    letters2 = np.array(_LETTER_PAIRS, dtype=object)
     n = len(handle)
     for _ in range(5):
         code = pd.factorize(handle)[0].astype(np.int64) * 8 + platform

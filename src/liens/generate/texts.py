@@ -32,15 +32,17 @@ def truth_language(code: int) -> str:
 
 
 # Who is speaking, which decides the register of the text.
-VOICES = ("member", "pod", "fan", "friend", "defender", "detractor", "brand_reply", "brand_pod", "spam", "mention")
-MEMBER, POD, FAN, FRIEND, DEFENDER, DETRACTOR, BRAND_REPLY, BRAND_POD, SPAMMER, MENTION = range(len(VOICES))
+VOICES = ("member", "pod", "fan", "friend", "defender", "detractor", "brand_reply", "brand_pod", "spam", "mention",
+          "agree", "helper")
+(MEMBER, POD, FAN, FRIEND, DEFENDER, DETRACTOR, BRAND_REPLY, BRAND_POD, SPAMMER, MENTION,
+ AGREE, HELPER) = range(len(VOICES))
 
 # --- slot fillers -----------------------------------------------------------------------------
 
 _SLOTS: dict[int, dict[str, list[str]]] = {
     FR: {
-        "prod": ["Court Low", "Runner 02", "Canal", "la sable", "la blanche", "Rivage 01", "la montante",
-                 "Quai", "Court Low crème", "la nouvelle paire", "les Canal", "la Runner"],
+        "prod": ["Court Low", "Runner 02", "Canal", "Canal sable", "Court Low blanche", "Rivage 01", "montante",
+                 "Quai", "Court Low crème", "Runner"],
         "size": ["42", "38", "40", "44", "37", "39", "41", "43", "45", "36", "46", "40.5"],
         "color": ["sable", "noire", "blanche", "vert sapin", "bordeaux", "beige", "bleu nuit", "crème"],
         "city": ["Lyon", "Bordeaux", "Lille", "Nantes", "Marseille", "Toulouse", "Rennes", "Strasbourg", "Nice"],
@@ -297,6 +299,21 @@ _DETRACTOR_LINES = {
     EN: ["same here, never got mine 😡", "they never answer anyway", "so true, quality fell off a cliff",
          "same problem, total scam", "+1 customer service doesn't exist"],
 }
+# Members answering each other: agreeing/tagging a friend, or helping with a question (without asking anything).
+_AGREE_LINES = {
+    FR: ["+1", "trop d'accord", "pareil !!", "@{tag} regarde 😍", "@{tag} on se les prend ?", "tellement", "validé",
+         "grave", "je confirme", "même avis", "mdr exactement"],
+    EN: ["+1", "so true", "same!!", "@{tag} look 😍", "@{tag} we need these", "facts", "agreed", "this", "same here",
+         "lol exactly"],
+}
+_HELPER_LINES = {
+    FR: ["je les ai en {size}, elles taillent normal 👍", "sur leur site direct, livré en 2 jours", "prends ta taille habituelle",
+         "moi je les ai reçues en 48h nickel", "y a un guide des tailles sur le site", "à la main ça part bien",
+         "leur SAV répond vite en DM", "code de bienvenue si tu t'inscris à la newsletter", "dispo chez un revendeur à {city}"],
+    EN: ["got mine in {size}, true to size 👍", "on their site, arrived in 2 days", "go with your usual size",
+         "mine came in 48h, all good", "there's a size guide on the site", "hand wash works fine",
+         "their support answers fast in DMs", "you get a welcome code with the newsletter", "a shop in {city} stocks them"],
+}
 _MENTION_PREFIX = {FR: ["merci @{brand}", "@{brand}", "trop contente de mes @{brand}", "regardez mes nouvelles @{brand}"],
                    EN: ["thanks @{brand}", "@{brand}", "new kicks from @{brand}", "look at my @{brand}"]}
 _BRAND_REPLY = {
@@ -403,6 +420,8 @@ def _fill(rng: random.Random, template: str, lang: int) -> str:
             return rng.choice(_SPAM_HANDLES)
         if key == "brand":
             return BRAND_HANDLE
+        if key == "tag":  # a friend's handle
+            return rng.choice(slots["name"]).lower()
         return rng.choice(slots[key])
 
     return re.sub(r"\{(\w+)\}", pick, template)
@@ -444,12 +463,15 @@ class TextBank:
         """One text and the language it is actually written in (a missing template falls back to English)."""
         r = self._rng
         fr_en = lang if lang in (FR, EN) else EN
-        if voice == POD or voice == BRAND_POD:
+        if voice in (POD, BRAND_POD) and intent == GENERIC:  # pod praise goes on to the ordinary wording
             return (r.choice(_EMOJI_ONLY), UND) if r.random() < 0.3 else (r.choice(_POD_LINES[fr_en]), fr_en)
         if voice == FAN:
             return (r.choice(_EMOJI_ONLY), UND) if r.random() < 0.25 else (r.choice(_FAN_LINES[fr_en]), fr_en)
         if voice == FRIEND:
             return self._noisy(_fill(r, r.choice(_FRIEND_LINES[fr_en]), fr_en), fr_en, PRAISE, light=True), fr_en
+        if voice in (AGREE, HELPER):
+            lines = (_AGREE_LINES if voice == AGREE else _HELPER_LINES)[fr_en]
+            return self._noisy(_fill(r, r.choice(lines), fr_en), fr_en, intent, light=True), fr_en
         if voice == DEFENDER:
             return self._noisy(_fill(r, r.choice(_DEFENDER_LINES[fr_en]), fr_en), fr_en, PRAISE, light=True), fr_en
         if voice == DETRACTOR:

@@ -33,7 +33,8 @@ def write_truth_files(folder: Path, world: World, ids: Ids, tables: dict[str, in
     ever[f.follower[to_brand]] = True
     now = np.zeros(n, dtype=bool)
     now[f.follower[to_brand & (f.unfollowed < 0)]] = True
-    label = np.select([pop.role == FAKE, pop.role == INACTIVE, pop.role == MASS], list(LABELS[1:]), "real").astype(object)
+    label = np.select([pop.role == FAKE, pop.role == INACTIVE, pop.role == MASS], list(LABELS[1:]), "real")
+    label = label.astype(object)
     label[~ever] = None
 
     negatives = _hard_negatives(world, ids)
@@ -96,7 +97,8 @@ def _hard_negatives(world: World, ids: Ids) -> dict:
         parts += [(f"fanclub{i + 1}", np.array([star]), "fan_club", "star", star_id),
                   (f"fanclub{i + 1}", fans, "fan_club", "fan", star_id)]
     parts += [(f"friends{i + 1}", g, "friend_group", "friend", None) for i, g in enumerate(pop.friend_groups)]
-    parts.append(("viral1", world.act.viral_engagers, "viral", "engager", ids.posts[world.act.marks.viral_post].as_py()))
+    viral_post = ids.posts[world.act.marks.viral_post].as_py()
+    parts.append(("viral1", world.act.viral_engagers, "viral", "engager", viral_post))
 
     def spread(field: int) -> pa.Array:
         return pa.array([p[field] for p in parts for _ in range(len(p[1]))], pa.string())
@@ -170,7 +172,8 @@ def _summary(world: World, ids: Ids, label: np.ndarray, ever: np.ndarray, now: n
         "interactions_by_kind": _counts(INTERACTION_KINDS, V["kind"]),
         "followers": {"ever": int(ever.sum()), "current": int(now.sum()), "by_label": by_label, "share": share,
                       "unfollows": int(((world.follows.unfollowed >= 0) & world.follows.of_brand(pop)).sum()),
-                      "final_audience": {ids.accounts[int(b)].as_py(): int(daily[account == b][-1]) for b in pop.brand}},
+                      "final_audience": {ids.accounts[int(b)].as_py(): int(daily[account == b][-1])
+                                         for b in pop.brand}},
         "pods": {"count": len(pop.pods), "members": sum(len(p.members) for p in pop.pods),
                  "by_style": {s: sum(p.style == s for p in pop.pods) for s in ("tight", "rotating", "partial")},
                  "with_brand": [p.pod_id for p in pop.pods if p.includes_brand]},
@@ -180,7 +183,8 @@ def _summary(world: World, ids: Ids, label: np.ndarray, ever: np.ndarray, now: n
         "texts": len(needs), "texts_by_intent": _tally(texts["intent"]), "texts_by_language": _tally(texts["language"]),
         "answers": {"needing": int(needs.sum()), "answered": int((needs & answered).sum()),
                     "unanswered": int((needs & ~answered).sum())},
-        "burst_days": {k: len({b["day"] for b in world.bursts if b["kind"] == k}) for k in ("bought", "viral", "campaign")},
+        "burst_days": {k: len({b["day"] for b in world.bursts if b["kind"] == k})
+                       for k in ("bought", "viral", "campaign")},
         "conversions": {"total": len(c.kind), "by_kind": _counts(CONVERSION_KINDS, c.kind),
                         "by_linked_by": _counts(LINKS, c.linked_by)},
         "funnel": funnel,
