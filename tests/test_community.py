@@ -92,7 +92,8 @@ IDENTITIES = [("M-bob", "bob"), ("M-bob", "bob_tw")]
 SETTINGS = CommunitySettings(
     love_monthly_decay=0.5, advocate_love=40, contributor_love=15, participant_love=12,
     advocate_weeks=4, contributor_weeks=3, participant_weeks=2,
-    regular_min_weeks=3, regular_min_week_share=0.35, sharer_min_mentions=2, link_same_handle=True,
+    regular_min_weeks=3, regular_min_week_share=0.6, defender_min_replies=2, sharer_min_mentions=2,
+    link_same_handle=True,
 )
 
 
@@ -245,15 +246,15 @@ def test_cohorts_exact(hand):
 def test_ambassadors_with_evidence(hand):
     summary, t = hand
     found = {(r["member_id"], r["kind"]): r for r in t["ambassadors"]}
-    # regular: alice commented in 4 weeks (W1, W3, W6, W10) of the 10 between her first and last
-    #   activity (Jan 3 - Mar 6): 0.4 >= 0.35. fay: 3 replies in 2 weeks; eve: 2 weeks. Not regular.
+    # regular: alice commented in 4 weeks (W1, W3, W6, W10), every week she was active: 4 >= 3, 1.0 >= 0.6.
+    #   fay: 3 replies in 2 weeks; eve: 2 weeks; bob commented in 1 of his 4 active weeks. Not regular.
     # defender: fay's f1 and f2 support the brand under eve's critiques; f3 agrees with eve: not counted.
     # sharer: bob mentioned the brand twice, unprompted; his share of P3 (a contest) is not evidence.
     #   gus shared three posts but never mentioned the brand: sharing alone does not make a sharer.
     assert set(found) == {("alice_fb", "regular"), ("fay", "defender"), ("M-bob", "sharer")}
     regular = found[("alice_fb", "regular")]
     assert (regular["account_id"], regular["evidence_count"], regular["evidence_weeks"]) == ("alice_ig", 4, 4)
-    assert regular["week_share"] == pytest.approx(0.4)
+    assert regular["week_share"] == pytest.approx(1.0)
     assert set(regular["example_interaction_ids"].split(",")) == {"a6", "a4", "a2"}  # the latest three
     defender = found[("fay", "defender")]
     assert (defender["evidence_count"], defender["evidence_items"]) == (2, 2)
@@ -268,7 +269,7 @@ def test_ambassadors_with_evidence(hand):
 
 
 def test_the_strongest_kind_names_an_ambassador(tmp_path):
-    # With bars of one supporting reply and one comment week, fay is both: defender (2 replies over a
+    # With a bar of one defence and of two comment weeks, fay is both: defender (2 defences over a
     # bar of 1: strength 2) and regular (2 weeks over a bar of 2: strength 1). Her kind is defender.
     settings = dataclasses.replace(SETTINGS, defender_min_replies=1, regular_min_weeks=2, regular_min_week_share=0.1)
     store, _, t = _run(tmp_path, settings=settings)
@@ -339,7 +340,7 @@ def test_cli_prints_members_levels_ambassadors_and_content(hand_store, tmp_path)
     from liens.presentation.cli import app
 
     config = tmp_path / "liens.toml"
-    config.write_text("[community]\nregular_min_weeks = 3\nregular_min_week_share = 0.35\n", encoding="utf-8")
+    config.write_text("[community]\nregular_min_weeks = 3\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["community", "--store", str(hand_store), "--lang", "en", "--config", str(config)])
     assert result.exit_code == 0, result.output
     out = result.output

@@ -2,8 +2,8 @@
 ambassadors, identities and content (issue 5).
 
 Runs after the authenticity and conversation steps and uses their columns when present:
-`is_authentic` (pods) and the actors' `audience_label` (fake accounts) make the clean figures,
-`intent` / `sentiment` recognise critiques and the replies that defend the brand. Every figure
+`is_authentic` (pods) and `intent` = spam make the clean figures, `intent` / `sentiment` recognise
+critiques and the replies that defend the brand. Every figure
 is computed raw and clean side by side. All heavy work is one cached Ibis base table
 (`weights.community_base`) and group-bys over it; Python only sees reduced data (the linked
 identities, the summary figures).

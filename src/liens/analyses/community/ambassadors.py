@@ -3,21 +3,25 @@
 All evidence is clean (authenticity flags removed) and counted per person (member_id).
 
 - regular: commented or replied (not spam) on the brand's content in at least `regular_min_weeks`
-  distinct weeks, and in at least `regular_min_week_share` of the weeks between their first and last
-  activity with the brand: a regular comes back week after week, a heavy but sporadic commenter
-  does not.
-- defender: at least `defender_min_replies` replies supporting the brand under a critique written
-  by someone else (not the brand). A critique is a text whose `intent` is critique (conversation
-  step); without intents, one whose `sentiment` is negative; without either, one matching the small
-  bilingual lexicon `CRITIQUE_WORDS`. A reply supports the brand when it is praise or positive and
-  neither a critique, spam nor negative; without those columns, when it matches neither
-  `CRITIQUE_WORDS` nor `SPAM_WORDS` (answering a critic without joining in is taking the brand's side:
-  "mine lasted two years", "check your spam folder").
+  distinct weeks, and in at least `regular_min_week_share` of the weeks they were active with the
+  brand at all: a regular's presence is a comment, week after week; a heavy account that mostly
+  looks and likes, commenting now and then, is not a regular commenter.
+- defender: at least `defender_min_replies` replies taking the brand's side under a critique
+  written by someone else (not the brand). A critique: `intent` = critique from the conversation
+  step (without intents, `sentiment` = negative), or a text matching the bilingual complaint
+  lexicon `CRITIQUE_WORDS` (alone when there is no conversation step; a safety net otherwise). A
+  reply takes the brand's side when it answers the critic without joining in: not negative (its
+  `sentiment`; without sentiments, not a critique by its `intent`), not spam, and matching none of
+  `CRITIQUE_WORDS`, `AGREEMENT_WORDS` ("so true", "+1", "tellement d'accord") or `SPAM_WORDS`.
+  Helpful answers ("check your spam folder", "go one size up") and testimonies ("never had a
+  problem") count: intent models often call them support requests or even complaints.
 - sharer: mentioned the brand unprompted at least `sharer_min_mentions` times. Their unprompted
   shares of the brand's posts are evidence too, but do not qualify on their own: a share answers the
   brand's own post (and heavy users share a lot), a mention is the member's own initiative.
   Unprompted: not a reply to the brand, and not on a post whose campaign names a contest
   (`prompted_campaign_words`).
+
+A spammer (half or more of their texts, at least two, are spam) is never an ambassador.
 
 A person may hold several kinds. Each row's `strength` is its evidence over the kind's bar
 (for regulars, distinct weeks over `regular_min_weeks`); `ambassador_kind` on accounts is the kind
@@ -32,7 +36,7 @@ import ibis.expr.types as ir
 
 from ...config import CommunitySettings
 from ..base import Context
-from .weights import COMMENT_KINDS
+from .weights import COMMENT_KINDS, WRITTEN_KINDS
 
 KINDS = ("regular", "defender", "sharer")
 KIND_PRIORITY = ("defender", "sharer", "regular")  # rarest and most telling first
@@ -46,6 +50,11 @@ CRITIQUE_WORDS = (
     r"|d[ée]chir|still waiting|j'attends|toujours pas|never (answer|respond|arriv)|no (answer|reply|response)"
     r"|r[ée]pond (pas|jamais)|injoignable|not great|pas terrible|downhill|😡|😤|🙄|👎"
 )
+# Agreeing with the critic (any mode): joining the critique, not defending the brand.
+AGREEMENT_WORDS = (
+    r"so true|^\s*\+ ?1|\bagreed\b|\bi agree|\btotally agree|exactly this|same for me|me too\b"
+    r"|tellement d'accord|tout [àa] fait d'accord|enti[èe]rement d'accord|\bd'accord avec|exactement [çc]a|pareil pour moi|moi aussi\b"
+)
 # Spam markers (links, follow-for-follow, money schemes), used only when no conversation step ran.
 SPAM_WORDS = (
     r"https?://|www\.|linktr\.ee|t\.me/|\.io\b|follow for follow|\bf4f\b|\bl4l\b|check my (bio|profile)"
@@ -57,31 +66,31 @@ def _matches(text: ir.StringValue, pattern: str) -> ir.BooleanValue:
     return text.lower().re_search(pattern).fill_null(False)
 
 
-def _is_critique(t: ir.Table, prefix: str, text: ir.StringValue | None) -> ir.BooleanValue:
-    if f"{prefix}intent" in t.columns:
-        return (t[f"{prefix}intent"] == "critique").fill_null(False)
-    if f"{prefix}sentiment" in t.columns:
-        return (t[f"{prefix}sentiment"] == "negative").fill_null(False)
-    return _matches(text, CRITIQUE_WORDS) if text is not None else ibis.literal(False)
+def _is_critique(t: ir.Table, text: ir.StringValue) -> ir.BooleanValue:
+    """The parent is a critique: its `intent` says so (else its `sentiment` is negative), or it uses
+    the complaint lexicon (a safety net for what a classifier misses: "quality went downhill")."""
+    lexicon = _matches(text, CRITIQUE_WORDS)
+    if "p_intent" in t.columns:
+        return (t.p_intent == "critique").fill_null(False) | lexicon
+    if "p_sentiment" in t.columns:
+        return (t.p_sentiment == "negative").fill_null(False) | lexicon
+    return lexicon
 
 
-def _is_support(t: ir.Table, prefix: str, text: ir.StringValue | None) -> ir.BooleanValue:
-    has_intent, has_sentiment = f"{prefix}intent" in t.columns, f"{prefix}sentiment" in t.columns
-    if not (has_intent or has_sentiment):
-        if text is None:
-            return ibis.literal(False)
-        return ~_matches(text, CRITIQUE_WORDS) & ~_matches(text, SPAM_WORDS)
-    positive = ibis.literal(False)
-    against = ibis.literal(False)
-    if has_intent:
-        intent = t[f"{prefix}intent"].fill_null("")
-        positive = positive | (intent == "praise")
-        against = against | intent.isin(("critique", "spam"))
-    if has_sentiment:
-        sentiment = t[f"{prefix}sentiment"].fill_null("")
-        positive = positive | (sentiment == "positive")
-        against = against | (sentiment == "negative")
-    return positive & ~against
+def _takes_brand_side(t: ir.Table, text: ir.StringValue) -> ir.BooleanValue:
+    """A reply under a critique that answers it without joining in (see the module docstring).
+
+    Its stance is read from its sentiment (else its intent) and the lexicons, not from an intent
+    of critique when a sentiment exists: intent models take "never had a problem" for a complaint.
+    """
+    against = _matches(text, AGREEMENT_WORDS) | _matches(text, CRITIQUE_WORDS) | _matches(text, SPAM_WORDS)
+    if "intent" in t.columns:
+        against = against | (t.intent.fill_null("") == "spam")
+    if "sentiment" in t.columns:
+        against = against | (t.sentiment.fill_null("") == "negative")
+    elif "intent" in t.columns:
+        against = against | (t.intent.fill_null("") == "critique")
+    return ~against
 
 
 def _defences(ctx: Context, base: ir.Table) -> ir.Table:
@@ -95,19 +104,16 @@ def _defences(ctx: Context, base: ir.Table) -> ir.Table:
         **{f"p_{c}": inter[c] for c in wanted},
     )
     pairs = replies.join(parents, replies.parent_id == parents._pid)
-    text = parent_text = None
-    if not wanted:
-        # No conversation step: read the texts themselves with the fallback lexicons.
-        raw = ctx.inputs["interactions"].select(_tid="interaction_id", _text="text")
-        pairs = pairs.left_join(raw, pairs.interaction_id == raw._tid).drop("_tid")
-        ptext = raw.select(_ptid=raw._tid, _ptext=raw._text)
-        pairs = pairs.left_join(ptext, pairs.parent_id == ptext._ptid).drop("_ptid")
-        text, parent_text = pairs._text, pairs._ptext
+    # The texts, for the lexicons (alone when no conversation step ran, a safety net otherwise).
+    raw = ctx.inputs["interactions"].select(_tid="interaction_id", _text="text")
+    pairs = pairs.left_join(raw, pairs.interaction_id == raw._tid).drop("_tid")
+    ptext = raw.select(_ptid=raw._tid, _ptext=raw._text)
+    pairs = pairs.left_join(ptext, pairs.parent_id == ptext._ptid).drop("_ptid")
     keep = (
         ~pairs._pbrand.fill_null(False)
         & (pairs._pactor != pairs.actor_id)
-        & _is_critique(pairs, "p_", parent_text)
-        & _is_support(pairs, "", text)
+        & _is_critique(pairs, pairs._ptext)
+        & _takes_brand_side(pairs, pairs._text)
     )
     return pairs.filter(keep).select(
         "member_id", "actor_id", "interaction_id", "created_at", "week", item=pairs.parent_id,
@@ -165,11 +171,25 @@ def _comments(ctx: Context, base: ir.Table) -> ir.Table:
     )
 
 
+def _spammers(ctx: Context, base: ir.Table) -> ir.Table:
+    """Persons at least half of whose texts (two or more) are spam: never ambassadors, whatever a
+    classifier missed among their other texts."""
+    written = base.filter(base.kind.isin(WRITTEN_KINDS))
+    inter = ctx.interactions
+    if "intent" in inter.columns:
+        flags = inter.select(_sid=inter.interaction_id, _spam=inter.intent.fill_null("") == "spam")
+    else:
+        raw = ctx.inputs["interactions"]
+        flags = raw.select(_sid=raw.interaction_id, _spam=_matches(raw.text, SPAM_WORDS))
+    written = written.join(flags, written.interaction_id == flags._sid)
+    per = written.group_by("member_id").agg(texts=written.count(), spam=written._spam.sum())
+    return per.filter((per.spam >= 2) & (per.spam * 2 >= per.texts)).select("member_id")
+
+
 def ambassadors(ctx: Context, base: ir.Table, members: ir.Table) -> ir.Table:
     """One row per (member, kind): the evidence, a few example interactions, and a rank within the kind.
 
-    `members` gives each person's first and last clean activity (the span a regular's weeks are
-    measured against).
+    `members` gives each person's active weeks (what a regular's comment weeks are measured against).
     """
     settings = ctx.config.community
     evidence = ibis.union(
@@ -185,13 +205,9 @@ def ambassadors(ctx: Context, base: ir.Table, members: ir.Table) -> ir.Table:
         first_at=evidence.created_at.min(),
         last_at=evidence.created_at.max(),
     )
-    span = members.select(
-        "member_id",
-        _span_weeks=((members.last_active_at.epoch_seconds() - members.first_active_at.epoch_seconds())
-                     // (7 * 86400) + 1).cast("float64"),
-    )
-    per = per.left_join(span, "member_id").drop("member_id_right")
-    week_share = per.evidence_weeks / ibis.greatest(per._span_weeks.fill_null(1.0), per.evidence_weeks.cast("float64"))
+    presence = members.select("member_id", _active_weeks=members.active_weeks)
+    per = per.left_join(presence, "member_id").drop("member_id_right")
+    week_share = per.evidence_weeks / ibis.greatest(per._active_weeks.fill_null(0), per.evidence_weeks).cast("float64")
     min_weeks, min_share = max(1, settings.regular_min_weeks), max(settings.regular_min_week_share, 1e-9)
     min_defences, min_mentions = max(1, settings.defender_min_replies), max(1, settings.sharer_min_mentions)
     # Strength: evidence over the kind's bar (>= 1 once qualified); a regular must clear both bars.
@@ -206,6 +222,9 @@ def ambassadors(ctx: Context, base: ir.Table, members: ir.Table) -> ir.Table:
         else_=per.key_evidence >= min_mentions,
     )
     per = per.mutate(strength=strength, week_share=week_share).filter(keep)
+    spammers = _spammers(ctx, base).mutate(_spammer=ibis.literal(True))
+    per = per.left_join(spammers, "member_id").drop("member_id_right")
+    per = per.filter(per._spammer.isnull()).drop("_spammer")
     # The account that carries most of a person's evidence, and the latest examples.
     by_account = evidence.group_by(["member_id", "kind", "actor_id"]).agg(n=evidence.count())
     by_account = by_account.mutate(_r=ibis.row_number().over(

@@ -20,7 +20,8 @@ from ..common import ENGAGEMENT_KINDS
 COMMENT_KINDS = ("comment", "reply")
 # Interactions that carry a text a person took time to write.
 WRITTEN_KINDS = ("comment", "reply", "story_reply", "dm", "mention")
-# Audience labels (issue 4) whose interactions are not a real person's.
+# Audience labels (issue 4) that are not a real person's account (used by the business step; the
+# community's clean figures do not use audience labels, see `clean_flag`).
 FAKE_LABELS = ("fake",)
 
 
@@ -43,13 +44,15 @@ def month_index(ts: ir.TimestampValue) -> ir.IntegerValue:
 
 
 def clean_flag(ctx: Context, interactions: ir.Table) -> ir.BooleanValue:
-    """True unless an earlier step flagged the interaction (pods, spam) or its author (fake account)."""
+    """True unless an earlier step flagged the interaction: a pod's (`is_authentic`) or spam (`intent`).
+
+    Audience labels (fake followers, issue 4) are left out on purpose: they judge a follower's profile,
+    not an interaction, and an active person with a bare profile is still a person.
+    """
     cols = interactions.columns
     flag = interactions.is_authentic.fill_null(True) if "is_authentic" in cols else ibis.literal(True)
     if "intent" in cols:  # spam is not engagement
         flag = flag & (interactions.intent.fill_null("") != "spam")
-    if "actor_audience_label" in cols:
-        flag = flag & ~interactions.actor_audience_label.fill_null("").isin(FAKE_LABELS)
     return flag
 
 
@@ -68,9 +71,6 @@ def community_base(ctx: Context, members: ir.Table) -> ir.Table:
     """
     settings = ctx.config.community
     inter = ctx.interactions
-    if "audience_label" in ctx.accounts.columns:
-        labels = ctx.accounts.select(_label_account=ctx.accounts.account_id, actor_audience_label=ctx.accounts.audience_label)
-        inter = inter.left_join(labels, inter.actor_id == labels._label_account).drop("_label_account")
     inter = inter.filter(~inter.is_brand_actor, brand_scope(ctx, inter))
     mapping = members.select(_map_account=members.account_id, member_id=members.member_id)
     joined = inter.left_join(mapping, inter.actor_id == mapping._map_account)
