@@ -106,7 +106,7 @@ def train(rows: Sequence[dict[str, str]], seed: int = 0, purchase_margin: float 
     as_list = normalised.to_pylist()
     # Words carry meaning; character n-grams survive typos, slang spellings and missing accents.
     word = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, token_pattern=r"(?u)\b\w+\b|[^\w\s]")
-    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), min_df=2, sublinear_tf=True)
     model = IntentModel(word=word, char=char, classifier=None, lexicon=load_lexicon(), purchase_margin=purchase_margin)
     word.fit(mark_negations(normalised).to_pylist())
     char.fit(as_list)
