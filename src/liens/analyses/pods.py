@@ -43,7 +43,7 @@ EXAMPLE_COMMENTS = 3
 
 POD_COLUMNS = {
     "pod_id": pa.string(), "account_id": pa.string(), "is_brand": pa.bool_(),
-    "pod_score": pa.float64(), "member_score": pa.float64(), "members": pa.int64(),
+    "pod_score": pa.float64(), "member_pairs": pa.int64(), "members": pa.int64(),
     "posts_co_engaged": pa.int64(), "median_delay_minutes": pa.float64(), "prompt_share": pa.float64(),
     "reciprocity": pa.float64(), "coverage": pa.float64(), "member_coverage": pa.float64(),
     "lift": pa.float64(), "generic_comment_share": pa.float64(), "pod_engagements": pa.int64(),
@@ -65,8 +65,11 @@ def engagements(interactions: ir.Table, posts: ir.Table, settings: PodSettings) 
     Interactions without a post, on an unknown post, or on a post without author are left out:
     they cannot be traded within a pod. Delays before publication (clock skew) count as 0.
     """
-    post_side = posts.filter(posts.author_id.notnull() & posts.created_at.notnull()).select(
-        _pid=posts.post_id, author_id=posts.author_id, posted_at=posts.created_at,
+    dated = posts.filter(posts.author_id.notnull() & posts.created_at.notnull())
+    post_side = dated.select(
+        _pid=dated.post_id, author_id=dated.author_id, posted_at=dated.created_at,
+        # the post's place among its author's posts, to count the posts published in a span
+        post_rank=ibis.row_number().over(group_by=dated.author_id, order_by=[dated.created_at, dated.post_id]),
     )
     acts = interactions.filter(
         interactions.post_id.notnull() & interactions.actor_id.notnull() & interactions.created_at.notnull()
@@ -76,7 +79,7 @@ def engagements(interactions: ir.Table, posts: ir.Table, settings: PodSettings) 
     norm = normalized_text(acts.text.fill_null(""))
     is_text = acts.kind.isin(TEXT_KINDS) & acts.text.notnull()
     acts = acts.select(
-        "actor_id", "post_id", "author_id", "posted_at", "created_at",
+        "actor_id", "post_id", "author_id", "posted_at", "post_rank", "created_at",
         is_text=is_text, norm=ibis.ifelse(is_text, norm, ibis.null("string")),
         question=acts.text.fill_null("").contains("?"),
     )
@@ -91,7 +94,7 @@ def engagements(interactions: ir.Table, posts: ir.Table, settings: PodSettings) 
         (acts.norm == "") | ((words <= settings.generic_max_words) & ~acts.question) | acts._norm.notnull()
     )
     acts = acts.mutate(generic=generic)
-    per_post = acts.group_by("actor_id", "post_id", "author_id", "posted_at").agg(
+    per_post = acts.group_by("actor_id", "post_id", "author_id", "posted_at", "post_rank").agg(
         engaged_at=acts.created_at.min(),
         interactions=acts.count(),
         comments=acts.is_text.cast("int64").sum(),
@@ -131,12 +134,16 @@ def co_engagement_edges(engaged: ir.Table, window_minutes: float, min_count: int
 
 
 def directed_engagement(engaged: ir.Table, prompt_minutes: float) -> ir.Table:
-    """What each account did on each author's posts: posts engaged, prompt ones, median delay."""
-    return engaged.group_by("actor_id", "author_id").agg(
+    """What each account did on each author's posts: posts engaged, prompt ones, median delay, and
+    `span_posts`, the author's posts from the first to the last one it engaged (pods rotate: a
+    member is judged on the posts published while it took part, not on the whole period)."""
+    directed = engaged.group_by("actor_id", "author_id").agg(
         posts_engaged=engaged.count(),
         prompt_posts=(engaged.delay_minutes <= prompt_minutes).cast("int64").sum(),
         median_delay=engaged.delay_minutes.median(),
+        span_posts=engaged.post_rank.max() - engaged.post_rank.min() + 1,
     )
+    return directed
 
 
 def _scalar(expr: ir.Scalar) -> Any:
@@ -184,17 +191,17 @@ def candidate_pairs(engaged: ir.Table, posts: ir.Table, settings: PodSettings) -
     directed = directed_engagement(engaged, settings.prompt_minutes)
     directed = directed.filter(directed.posts_engaged >= settings.min_mutual_posts)
     ab = directed.select(account_a=directed.actor_id, account_b=directed.author_id, n_ab=directed.posts_engaged,
-                         prompt_ab=directed.prompt_posts, delay_ab=directed.median_delay)
+                         prompt_ab=directed.prompt_posts, delay_ab=directed.median_delay, span_ab=directed.span_posts)
     ba = directed.select(_b2=directed.actor_id, _a2=directed.author_id, n_ba=directed.posts_engaged,
-                         prompt_ba=directed.prompt_posts, delay_ba=directed.median_delay)
+                         prompt_ba=directed.prompt_posts, delay_ba=directed.median_delay, span_ba=directed.span_posts)
     pa_ = profile.select(_pa=profile.account, k_a=profile.active_posts, r_a=profile.received, posts_a=profile.published)
     pb_ = profile.select(_pb=profile.account, k_b=profile.active_posts, r_b=profile.received, posts_b=profile.published)
     ab = ab.filter(ab.account_a < ab.account_b)
     joined = ab.join(ba, [ab.account_a == ba._a2, ab.account_b == ba._b2])
     joined = joined.join(pa_, joined.account_a == pa_._pa)
     joined = joined.join(pb_, joined.account_b == pb_._pb)
-    cov_ab = joined.n_ab / joined.posts_b  # share of b's posts that a engaged
-    cov_ba = joined.n_ba / joined.posts_a
+    cov_ab = joined.n_ab / joined.span_ab  # share of b's posts that a engaged, over a's span
+    cov_ba = joined.n_ba / joined.span_ba
     weak, strong = ibis.least(cov_ab, cov_ba), ibis.greatest(cov_ab, cov_ba)
     # Chance (configuration model): a's engagements land on posts in proportion to their
     # popularity, so a is expected on k_a * (share of all engagement b's posts draw) of b's posts.
@@ -269,7 +276,7 @@ def _prune(groups: dict[str, int], pairs: pd.DataFrame, settings: PodSettings) -
                 continue
             for account in accounts:
                 ties = sum((account, other) in tied for other in accounts if other != account)
-                if ties >= settings.min_member_share * (len(accounts) - 1):
+                if ties >= min(settings.min_member_ties, len(accounts) - 1):
                     keep[account] = group
         if keep == groups:
             return groups
@@ -289,24 +296,31 @@ class GroupEvidence:
     generic_comment_share: float | None
     pod_engagements: int
     member_coverage: dict[str, float]
-    member_ties: dict[str, float]
+    member_ties: dict[str, int]
+    core_score: float | None = None  # set when members were attached after the core was scored
 
     @property
     def score(self) -> float:
+        """Geometric mean of density, reciprocity, coverage and promptness: all must be high."""
+        if self.core_score is not None:
+            return self.core_score
         parts = [self.density, self.reciprocity, self.coverage, self.prompt_share]
         return float(np.prod(np.clip(parts, 0.0, 1.0)) ** (1.0 / len(parts)))
 
 
-def group_evidence(members: list[str], inside: pd.DataFrame, published: dict[str, int],
+def group_evidence(members: list[str], inside: pd.DataFrame, directed: pd.DataFrame,
                    pairs: pd.DataFrame, settings: PodSettings) -> GroupEvidence:
-    """The evidence of one group, from its members' engagements on each other's posts."""
+    """The evidence of one group, from its members' engagements on each other's posts.
+
+    `inside`: one row per (member, other member's post) engaged; `directed`: those rows summed per
+    (member, author) by `directed_engagement`; `pairs`: the kept pairs.
+    """
     size = len(members)
-    ordered = inside.groupby(["actor_id", "author_id"]).size()
-    # coverage of a member: mean share of its posts each other member engaged
-    member_coverage = {}
-    for m in members:
-        shares = [ordered.get((o, m), 0) / published[m] if published.get(m) else 0.0 for o in members if o != m]
-        member_coverage[m] = float(np.mean(shares)) if shares else 0.0
+    ordered = dict(zip(zip(directed.actor_id, directed.author_id), directed.posts_engaged))
+    # Coverage of a member: the mean share of its posts each member who engaged it covered, over
+    # the span that member took part in (a pod's membership turns over).
+    shares = directed.assign(share=directed.posts_engaged / directed.span_posts).groupby("author_id").share.mean()
+    member_coverage = {m: float(shares.get(m, 0.0)) for m in members}
     both = sum(
         1 for i, a in enumerate(members) for b in members[i + 1:]
         if ordered.get((a, b), 0) > 0 and ordered.get((b, a), 0) > 0
@@ -332,7 +346,7 @@ def group_evidence(members: list[str], inside: pd.DataFrame, published: dict[str
         generic_comment_share=safe_ratio(float(inside.generic_comments.sum()), comments),
         pod_engagements=int(inside.interactions.sum()),
         member_coverage=member_coverage,
-        member_ties={m: ties[m] / (size - 1) for m in members},
+        member_ties=ties,
     )
 
 
@@ -345,22 +359,13 @@ def _membership_table(groups: dict[str, str]) -> ir.Table:
     }))
 
 
-def _inside_groups(engaged: ir.Table, groups: dict[Any, Any]) -> pd.DataFrame:
+def _inside_groups(engaged: ir.Table, groups: dict[str, int]) -> ir.Table:
     """Engagements a group member made on another member's post of the same group."""
-    if not groups:
-        return pd.DataFrame(columns=["actor_id", "author_id", "post_id", "delay_minutes", "interactions",
-                                     "comments", "generic_comments", "group"])
     members = _membership_table({k: str(v) for k, v in groups.items()})
     other = members.select(_o_account=members._m_account, _o_pod=members._m_pod)
-    inside = (
-        engaged.join(members, engaged.actor_id == members._m_account)
-        .join(other, [ibis._.author_id == other._o_account, ibis._._m_pod == other._o_pod])
-    )
-    frame = inside.select(
-        "actor_id", "author_id", "post_id", "delay_minutes", "interactions", "comments", "generic_comments",
-        group=inside._m_pod,
-    ).to_pandas()
-    return frame
+    inside = engaged.join(members, engaged.actor_id == members._m_account)
+    inside = inside.join(other, [inside.author_id == other._o_account, inside._m_pod == other._o_pod])
+    return inside.select(*engaged.columns, group=inside._m_pod)
 
 
 def _example_comments(interactions: ir.Table, posts: ir.Table, pods: dict[str, str]) -> dict[str, str]:
@@ -398,15 +403,7 @@ def _empty_output(ctx: Context, reason: str | None = None) -> Output:
     )
 
 
-def _published(posts: ir.Table, accounts: list[str]) -> dict[str, int]:
-    """Posts each of `accounts` published."""
-    wanted = ibis.memtable(pa.table({"author_id": pa.array(accounts, pa.string())}))
-    mine = posts.join(wanted, "author_id")
-    counted = mine.group_by("author_id").agg(n=mine.count()).to_pyarrow().to_pylist()
-    return {row["author_id"]: int(row["n"]) for row in counted}
-
-
-def _score_groups(groups: dict[str, int], inside: pd.DataFrame, published: dict[str, int],
+def _score_groups(groups: dict[str, int], inside: pd.DataFrame, directed: pd.DataFrame,
                   pairs: pd.DataFrame, settings: PodSettings) -> dict[str, tuple[GroupEvidence, list[str]]]:
     """Evidence of every group; those reaching the score threshold become pods `pod-1`, `pod-2`, …"""
     members: dict[int, list[str]] = {}
@@ -415,7 +412,8 @@ def _score_groups(groups: dict[str, int], inside: pd.DataFrame, published: dict[
     found = []
     for group, accounts in members.items():
         accounts = sorted(accounts)
-        evidence = group_evidence(accounts, inside[inside.group == str(group)], published, pairs, settings)
+        mine = directed[directed.actor_id.isin(accounts)]
+        evidence = group_evidence(accounts, inside[inside.group == str(group)], mine, pairs, settings)
         if evidence.score >= settings.score_threshold:
             found.append((evidence, accounts))
     found.sort(key=lambda item: (-item[0].score, -item[0].members, item[1][0]))
@@ -429,7 +427,7 @@ def _pods_table(flagged: dict[str, tuple[GroupEvidence, list[str]]], examples: d
         for account in accounts:
             rows.append({
                 "pod_id": pod, "account_id": account, "is_brand": account in brand_ids,
-                "pod_score": round(ev.score, 4), "member_score": round(ev.score * ev.member_ties[account], 4),
+                "pod_score": round(ev.score, 4), "member_pairs": ev.member_ties[account],
                 "members": ev.members, "posts_co_engaged": ev.posts_co_engaged,
                 "median_delay_minutes": ev.median_delay_minutes, "prompt_share": ev.prompt_share,
                 "reciprocity": ev.reciprocity, "coverage": ev.coverage,
@@ -483,6 +481,57 @@ def _summary(ctx: Context, flags: ir.Table, pod_of: dict[str, str], pod_ids: lis
     }
 
 
+def attach_members(engaged: ir.Table, pod_of: dict[str, str], settings: PodSettings) -> dict[str, str]:
+    """Accounts tied to a pod as a whole rather than pair by pair: {account: pod}.
+
+    Pods rotate: a member who took part for a few weeks may have published one or two posts then,
+    too few for any pair to pass. It still engaged the posts of several members promptly, and
+    several members engaged its posts promptly, most of them on each post. That two-way, prompt,
+    group-wide exchange with one pod is what attaches an account to it.
+    """
+    members = _membership_table(pod_of)
+    known = members.select(_known=members._m_account)
+    outsiders = engaged.anti_join(known, engaged.actor_id == known._known)
+    out = outsiders.join(members, outsiders.author_id == members._m_account)
+    out = out.group_by(account=out.actor_id, pod=out._m_pod).agg(
+        out_members=out.author_id.nunique(),
+        out_prompt=(out.delay_minutes <= settings.prompt_minutes).cast("float64").mean(),
+    )
+    received = engaged.anti_join(known, engaged.author_id == known._known)
+    inn = received.join(members, received.actor_id == members._m_account)
+    inn = inn.group_by(account=inn.author_id, pod=inn._m_pod).agg(
+        in_members=inn.actor_id.nunique(), in_posts=inn.post_id.nunique(), in_engagements=inn.count(),
+        in_prompt=(inn.delay_minutes <= settings.prompt_minutes).cast("float64").mean(),
+    )
+    sizes = ibis.memtable(pa.table({
+        "pod": pa.array(sorted(set(pod_of.values())), pa.string()),
+        "pod_size": pa.array([sum(1 for p in pod_of.values() if p == pod) for pod in sorted(set(pod_of.values()))], pa.int64()),
+    }))
+    both = out.join(inn, ["account", "pod"]).join(sizes, "pod")
+    # Coverage from the pod's side: the share of members that engaged each of its engaged posts.
+    coverage = both.in_engagements / (both.in_posts * both.pod_size)
+    kept = both.filter(
+        (both.out_members >= settings.min_member_ties) & (both.in_members >= settings.min_member_ties)
+        & (both.out_prompt >= settings.min_prompt_share) & (both.in_prompt >= settings.min_prompt_share)
+        & (coverage >= settings.min_coverage)
+    )
+    rows = kept.order_by([ibis.desc("in_members"), "account", "pod"]).select("account", "pod").to_pyarrow().to_pylist()
+    attached: dict[str, str] = {}
+    for row in rows:  # an account tied to two pods goes with the one it exchanged most with
+        attached.setdefault(row["account"], row["pod"])
+    return attached
+
+
+def _evidence_inputs(engaged: ir.Table, groups: dict[str, Any], settings: PodSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reduced data for `group_evidence`: the members' engagements on each other's posts, row by row and summed."""
+    inside = _inside_groups(engaged, groups)
+    directed = directed_engagement(inside, settings.prompt_minutes).to_pandas()
+    rows = inside.select(
+        "actor_id", "author_id", "post_id", "delay_minutes", "interactions", "comments", "generic_comments", "group",
+    ).to_pandas()
+    return rows, directed
+
+
 def detect_pods(ctx: Context) -> Output:
     """The pipeline step: detect pods, explain them, and flag the engagement they traded."""
     settings = ctx.config.pods
@@ -498,13 +547,24 @@ def detect_pods(ctx: Context) -> Output:
         groups = cluster_pairs(pairs, settings)
         if not groups:
             return _empty_output(ctx)
-        inside = _inside_groups(engaged, groups)
+        flagged = _score_groups(groups, *_evidence_inputs(engaged, groups, settings), pairs, settings)
+        core = {account: pod for pod, (_, accounts) in flagged.items() for account in accounts}
+        if not core:
+            return _empty_output(ctx)
+        attached = attach_members(engaged, core, settings)
+        if attached:
+            # The score stays the core's (what decided the flag); the evidence covers every member.
+            pod_of = {**core, **attached}
+            inside, directed = _evidence_inputs(engaged, pod_of, settings)
+            for pod, (evidence, accounts) in list(flagged.items()):
+                accounts = sorted(a for a, p in pod_of.items() if p == pod)
+                mine = directed[directed.actor_id.isin(accounts)]
+                fuller = group_evidence(accounts, inside[inside.group == pod], mine, pairs, settings)
+                fuller.core_score = evidence.score
+                flagged[pod] = (fuller, accounts)
     finally:
         engaged.release()
-    flagged = _score_groups(groups, inside, _published(posts, sorted(groups)), pairs, settings)
     pod_of = {account: pod for pod, (_, accounts) in flagged.items() for account in accounts}
-    if not pod_of:
-        return _empty_output(ctx)
     table = _pods_table(flagged, _example_comments(interactions, posts, pod_of), ctx.brand_ids)
     account_columns = pa.table({
         "account_id": pa.array(list(pod_of), pa.string()),

@@ -52,7 +52,7 @@ register({
     "col_account": {"en": "Account", "fr": "Compte"},
     "col_brand": {"en": "Brand", "fr": "Marque"},
     "col_member_coverage": {"en": "Posts covered by the others", "fr": "Publications couvertes par les autres"},
-    "col_member_score": {"en": "Member score", "fr": "Score du membre"},
+    "col_member_pairs": {"en": "Strong ties in the pod", "fr": "Liens forts dans le pod"},
     "pods_more": {"en": "… and {n} more member(s)", "fr": "… et {n} autre(s) membre(s)"},
     "yes": {"en": "yes", "fr": "oui"},
 })
@@ -99,11 +99,11 @@ def print_pods(rows: list[dict[str, Any]], summary: dict[str, Any], settings: Po
         ))
         if first.get("example_comments"):
             console.print(t("pod_examples", examples=safe(first["example_comments"])))
-        table = Table(t("col_account"), t("col_brand"), t("col_member_coverage"), t("col_member_score"))
-        ranked = sorted(members, key=lambda r: (not r["is_brand"], -(r["member_score"] or 0), r["account_id"]))
+        table = Table(t("col_account"), t("col_brand"), t("col_member_coverage"), t("col_member_pairs"))
+        ranked = sorted(members, key=lambda r: (not r["is_brand"], -(r["member_pairs"] or 0), r["account_id"]))
         for row in ranked[:limit]:
             table.add_row(safe(row.get("handle") or row["account_id"]), t("yes") if row["is_brand"] else "",
-                          format_percent(row["member_coverage"], decimals=0), _number(row["member_score"], 2))
+                          format_percent(row["member_coverage"], decimals=0), _number(row["member_pairs"]))
         console.print(table)
         if len(members) > limit:
             console.print(t("pods_more", n=len(members) - limit))
