@@ -82,9 +82,24 @@ def _is_native(type_: str, source: str) -> bool:
     return source.startswith("DECIMAL") and type_ == FLOAT or source in _NATIVE.get(type_, ())
 
 
+# Source type given to the columns of text files, whose values are trimmed of stray spaces.
+CSV_TEXT = "CSV TEXT"
+
+
 def _raw(column: str, source: str) -> str:
+    if source == CSV_TEXT:
+        return f"NULLIF(trim({q(column)}), '')"
     text = q(column) if source == "VARCHAR" else f"CAST({q(column)} AS VARCHAR)"
-    return f"NULLIF(trim({text}), '')"
+    return f"NULLIF({text}, '')"
+
+
+# Text ending in a UTC offset other than Z (+02:00, -0500, +02) needs the slower zone-aware parse.
+_OFFSET = r"'[T ][0-9:.]+[+-][0-9]{2}(:?[0-9]{2})?$'"
+
+
+def _utc(timestamptz: str) -> str:
+    # TIMESTAMPTZ holds UTC microseconds: rebuilding the naive timestamp avoids a per-row time-zone lookup.
+    return f"make_timestamp(epoch_us({timestamptz}))"
 
 
 def _convert(column: str, type_: str, source: str = "VARCHAR") -> str:
@@ -92,13 +107,16 @@ def _convert(column: str, type_: str, source: str = "VARCHAR") -> str:
 
     Values already stored with a matching type (Parquet, DuckDB) are cast directly; text is parsed.
     """
+    if source == "TIMESTAMP WITH TIME ZONE" and type_ == TIMESTAMP:
+        return _utc(q(column))
     if _is_native(type_, source):
         return f"CAST({q(column)} AS {DUCKDB_TYPES[type_]})"
     raw = _raw(column, source)
     if type_ == STRING:
         return raw
     if type_ == TIMESTAMP:
-        return f"CAST(TRY_CAST({raw} AS TIMESTAMPTZ) AS TIMESTAMP)"
+        return (f"CASE WHEN regexp_matches({raw}, {_OFFSET}) THEN {_utc(f'TRY_CAST({raw} AS TIMESTAMPTZ)')} "
+                f"ELSE TRY_CAST({raw} AS TIMESTAMP) END")
     if type_ == DATE:
         return f"TRY_CAST({raw} AS DATE)"
     if type_ == INTEGER:
@@ -174,7 +192,7 @@ class _Loader:
     def columns_of(self, relation: Relation) -> dict[str, str]:
         """Column name -> DuckDB type of the incoming relation."""
         rows = self._run(f"DESCRIBE SELECT * FROM {relation.sql}", relation)
-        return {r[0]: r[1] for r in rows}
+        return {r[0]: CSV_TEXT if relation.csv and r[1] == "VARCHAR" else r[1] for r in rows}
 
     def validate(self, relation: Relation) -> tuple[dict[str, str], int, bool]:
         """Return the present columns, the row count and whether exact duplicate rows exist."""

@@ -53,11 +53,12 @@ def load(
     store: StoreOption = DEFAULT_STORE_PATH,
     format: Annotated[str, typer.Option("--format", help="auto, dataset, or a platform export format.")] = "auto",
     mapping: Annotated[Optional[Path], typer.Option("--map", help="Mapping TOML for --format csv-map.")] = None,
+    compact: Annotated[bool, typer.Option("--compact", help="Compress the store: a smaller file, a slower load.")] = False,
     lang: LangOption = None,
 ) -> None:
     """Load a dataset into the store: all or nothing, idempotent, incremental."""
     use_language(lang)
-    with Store(store) as opened, progress_bar("load") as say:
+    with Store(store, compact=compact) as opened, progress_bar("load") as say:
         report = api.load(dataset, opened, fmt=format, mapping=mapping, progress=say)
     console.print(t("loaded", source=safe(dataset), store=safe(store), seconds=report.seconds))
     table = Table(t("table"), t("rows_read"), t("rows_new"))
