@@ -596,7 +596,7 @@ class Activity:
         seen = unique_sorted(keys(V["actor"][planted], V["post"][planted], V["kind"][planted]))
         del V
         produced = 0
-        for _ in range(4):
+        for _ in range(8):  # duplicates are dropped, so top up
             need = target - produced
             if need <= 0:
                 break

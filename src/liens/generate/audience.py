@@ -104,11 +104,13 @@ def _fake_follows(plan: Plan, pop: Population, act: Activity, rng: np.random.Gen
     avoid = [(int(act.P["time"][act.marks.viral_post]) - start) // DAY, (act.marks.launch - start) // DAY]
     wanted = int(rng.integers(2, 4))
     chosen: list[int] = []
-    for _ in range(200):  # bursts away from the organic spikes and from each other
+    # Bursts away from the organic spikes and from each other; short windows relax the spacing.
+    for attempt in range(400):
         if len(chosen) == wanted:
             break
-        d = int(rng.integers(10, max(11, days - 10)))
-        if all(abs(d - a) > 6 for a in avoid) and all(abs(d - c) > 12 for c in chosen):
+        gap = 6 if attempt < 200 else 2
+        d = int(rng.integers(min(10, days // 5), max(11, days - min(10, days // 5))))
+        if all(abs(d - a) > gap for a in avoid) and all(abs(d - c) > 2 * gap for c in chosen):
             chosen.append(d)
     bursts = [(start + d * DAY, int(rng.integers(1, 3))) for d in sorted(chosen)]
     on_ig = pop.platform[fakes] == IG
