@@ -169,3 +169,19 @@ def test_auto_format_reads_a_reddit_folder_and_a_mapped_csv(tmp_path: Path) -> N
     with Store(tmp_path / "m.duckdb") as store:
         report = load_path(store, PLATFORMS / "csv_map", mapping=PLATFORMS / "csv_map" / "mapping.toml")
         assert report.rows_in["interactions"] > 0
+
+
+def test_timestamp_forms_are_read_as_utc(tmp_path: Path) -> None:
+    data = write_dataset(
+        tmp_path / "d",
+        posts="post_id,author_id,created_at\n"
+              "a,b1,2025-01-01T10:00:00Z\nb,b1,2025-01-01T10:00:00-0500\nc,b1,2025-01-01 10:00:00+02\n"
+              "d,b1,2025-01-01T10:00:00.250+05:30\ne,b1,2025-01-01 10:00\nf,b1,2025-01-01\n",
+    )
+    with Store(tmp_path / "s.duckdb", compact=True) as store:
+        load(data, store)
+        got = dict(rows(store, "SELECT post_id, strftime(created_at, '%Y-%m-%d %H:%M:%S.%g') FROM posts"))
+    assert got == {
+        "a": "2025-01-01 10:00:00.000", "b": "2025-01-01 15:00:00.000", "c": "2025-01-01 08:00:00.000",
+        "d": "2025-01-01 04:30:00.250", "e": "2025-01-01 10:00:00.000", "f": "2025-01-01 00:00:00.000",
+    }

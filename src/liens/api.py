@@ -105,6 +105,10 @@ def results(store: str | Path | Store = DEFAULT_STORE) -> Results:
 
 def generate(out: str | Path, *, accounts: int = 5000, seed: int = 0, **options: Any) -> dict[str, Any]:
     """Write a planted-truth world (dataset v1 plus `truth/`) to `out`."""
+    from .errors import ConfigError
     from .generate import generate_world
 
-    return generate_world(Path(out), accounts=accounts, seed=seed, **options)
+    try:
+        return generate_world(Path(out), accounts=accounts, seed=seed, **options)
+    except ValueError as error:  # a world too small to hold every planted structure
+        raise ConfigError(str(error)) from None

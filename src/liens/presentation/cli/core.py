@@ -120,7 +120,7 @@ def analyze(
 @app.command()
 def generate(
     out: Annotated[Path, typer.Argument(help="Folder to write the world into.")],
-    accounts: Annotated[int, typer.Option("--accounts", min=50, help="Number of accounts.")] = 5000,
+    accounts: Annotated[int, typer.Option("--accounts", min=500, help="Number of accounts (at least 500).")] = 5000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same world).")] = 0,
     interactions: Annotated[Optional[int], typer.Option("--interactions", help="Target number of interactions.")] = None,
     file_format: Annotated[str, typer.Option("--file-format", help="csv, parquet or jsonl.")] = "csv",
