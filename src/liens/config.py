@@ -28,14 +28,16 @@ class BrandSettings:
 class PodSettings:
     """Engagement pods: accounts that engage each other's posts, promptly and nearly exhaustively.
 
-    A pair of accounts is a candidate when they co-engaged at least `min_co_engagements` posts
-    within `window_minutes` of each other; it is kept when, in both directions, each engaged at
-    least `min_mutual_posts` of the other's posts, the weaker direction covers at least
-    `min_coverage` of the other's posts and is at least `min_reciprocity` of the stronger one, at
-    least `min_prompt_share` of their mutual engagements came within `prompt_minutes` of
-    publication, and their mutual engagement is at least `min_lift` times what their activity and
-    the posts' popularity would give by chance. Kept pairs form a graph clustered with Leiden;
-    a group of at least `min_group_size` members scoring at least `score_threshold` is a pod.
+    A pair is kept when, in both directions, each engaged at least `min_mutual_posts` of the
+    other's posts; the weaker direction covers at least `min_coverage` of the other's posts
+    published while it took part (first to last one it engaged) and is at least `min_reciprocity`
+    of the stronger one; at least `min_prompt_share` of their engagements came within
+    `prompt_minutes` of publication; their engagement of each other is at least `min_lift` times
+    what their activity and the posts' popularity would give by chance; and they co-engaged at
+    least `min_co_engagements` posts within `window_minutes` of each other. Kept pairs form a graph
+    clustered with Leiden; members need `min_member_ties` kept pairs in their group, groups
+    `min_group_size` members and a score of at least `score_threshold`. Accounts that exchanged
+    prompt engagement both ways with at least `min_member_ties` members of a pod join it.
     """
 
     enabled: bool = field(default=True, metadata={"help": "Detect engagement pods at all."})
