@@ -285,3 +285,18 @@ def test_cli_inbox_and_leads(world):
     leads = runner.invoke(app, ["leads", "--store", path, "--lang", "en"])
     assert leads.exit_code == 0, leads.output
     assert "Leads" in leads.output
+
+
+def test_a_dataset_without_any_text(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    _write(data, "accounts", ["account_id", "platform", "is_brand"], ACCOUNTS[:3])
+    _write(data, "posts", ["post_id", "author_id", "created_at", "caption"], POSTS[:1])
+    _write(data, "interactions", ["interaction_id", "kind", "actor_id", "created_at", "post_id"],
+           [("l1", "like", "u1", "2024-03-01T10:00:00", "P1"), ("l2", "like", "u2", "2024-03-01T11:00:00", "P1")])
+    with Store(tmp_path / "store.duckdb") as store:
+        load_path(store, data)
+        summary = run_analyses(store, Config(), steps=[Step("core", core), Step("conversation", conversation)])
+        assert summary["texts_classified"] == 0 and summary["response_rate"] is None
+        assert store.result("unanswered").num_rows == 0 and store.result("leads").num_rows == 0
+        assert store.result("weak_signals").num_rows == 0

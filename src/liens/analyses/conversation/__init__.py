@@ -79,12 +79,10 @@ def _topics_and_signals(ctx: Context, texts: pa.Table, settings: ConversationSet
     post_ids = pa.concat_arrays([captions["post_id"].combine_chunks(), texts["post_id"].combine_chunks()])
     engagement = _post_engagement(ctx)
     all_posts = pc.unique(pa.concat_arrays([post_ids.drop_null(), engagement["post_id"].combine_chunks()]))
-    group = pc.index_in(post_ids, value_set=all_posts).to_numpy(zero_copy_only=False)
-    has_post = ~np.isnan(group.astype(float)) if group.dtype == object else np.ones(len(group), bool)
-    group_idx = np.nan_to_num(group.astype(float), nan=-1).astype(int)
-    has_post = group_idx >= 0
+    group_idx = pc.fill_null(pc.index_in(post_ids, value_set=all_posts), -1).to_numpy(zero_copy_only=False)
+    has_post = group_idx >= 0  # DMs and mentions have no post
     post_topic = dominant(weights[has_post], group_idx[has_post], len(all_posts)) if len(terms) else np.full(len(all_posts), -1)
-    at = pc.index_in(engagement["post_id"], value_set=all_posts).to_numpy(zero_copy_only=False).astype(int)
+    at = pc.index_in(engagement["post_id"], value_set=all_posts).to_numpy(zero_copy_only=False)
     raw, clean = np.zeros(len(all_posts)), np.zeros(len(all_posts))
     raw[at] = engagement["raw"].to_numpy(zero_copy_only=False)
     clean[at] = engagement["clean"].to_numpy(zero_copy_only=False)
