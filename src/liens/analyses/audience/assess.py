@@ -95,14 +95,12 @@ def engagement_authenticity(interactions: ir.Table, owners: list[str], fake_ids:
     if "target_id" in interactions.columns:
         to_owner = to_owner | interactions.target_id.isin(owners)
     eng = interactions.filter(to_owner & interactions.kind.isin(ENGAGEMENT_KINDS) & ~interactions.actor_id.isin(owners))
-    authentic = ibis.literal(True)
-    if "is_authentic" in eng.columns:
-        authentic = eng.is_authentic.fill_null(True)
     if fake_ids:
         fakes = ibis.memtable(pd.DataFrame({"_fake_id": pd.Series(fake_ids, dtype=str)}))
         eng = eng.left_join(fakes, eng.actor_id == fakes._fake_id)
-        authentic = (eng.is_authentic.fill_null(True) if "is_authentic" in eng.columns else ibis.literal(True)) \
-            & eng._fake_id.isnull()
+    authentic = eng._fake_id.isnull() if fake_ids else eng.actor_id.notnull()
+    if "is_authentic" in eng.columns:
+        authentic = authentic & eng.is_authentic.fill_null(True)
     row = eng.aggregate(n=eng.count(), ok=authentic.cast("int64").sum()).to_pyarrow().to_pylist()[0]
     n = int(row["n"] or 0)
     return (None if not n else int(row["ok"] or 0) / n), n
