@@ -13,17 +13,25 @@ _CHILD = """
 import json, resource, sys, time
 started = time.perf_counter()
 exec(compile(sys.argv[1], "<bench>", "exec"), globals())
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": time.perf_counter() - started, "peak_mb": peak_mb, **globals().get("figures", {})}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": time.perf_counter() - started, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                  "peak_mb": usage.ru_maxrss / 1024, **globals().get("figures", {})}))
 """
 
 
 def measure(code: str) -> dict:
-    """Run `code` in a new Python process; it may fill a dict `figures` to report."""
+    """Run `code` in a new Python process; it may fill a dict `figures` to report.
+
+    CPU seconds are reported beside wall time: on a shared machine they show what the work costs.
+    """
     done = subprocess.run([sys.executable, "-c", _CHILD, code], capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def load_average() -> str:
+    return open("/proc/loadavg").read().split()[0]
 
 
 def world(interactions: int, file_format: str, seed: int = 1) -> Path:

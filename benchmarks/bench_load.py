@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from _measure import OUT, measure, world
+from _measure import OUT, load_average, measure, world
 
 
 def main() -> None:
@@ -16,7 +16,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--formats", nargs="+", default=["parquet", "csv"])
     args = parser.parse_args()
-    print(f"{'format':8} {'interactions':>12} {'seconds':>8} {'rows/s':>12} {'peak MB':>8}")
+    print(f"load average before: {load_average()} (2 cores)")
+    print(f"{'format':8} {'interactions':>12} {'seconds':>8} {'rows/s':>12} {'CPU s':>8} {'peak MB':>8}")
     for size in args.sizes:
         for fmt in args.formats:
             folder = world(size, fmt)
@@ -30,7 +31,8 @@ def main() -> None:
             )
             f = measure(code)
             rate = f["interactions"] / f["load_seconds"]
-            print(f"{fmt:8} {f['interactions']:>12,} {f['load_seconds']:>8.1f} {rate:>12,.0f} {f['peak_mb']:>8.0f}", flush=True)
+            print(f"{fmt:8} {f['interactions']:>12,} {f['load_seconds']:>8.1f} {rate:>12,.0f} {f['cpu_seconds']:>8.1f} "
+                  f"{f['peak_mb']:>8.0f}", flush=True)
             store.unlink(missing_ok=True)
 
 
