@@ -94,7 +94,7 @@ class CommunitySettings:
     participant_weeks: int = field(default=2, metadata={"help": "Presence milestone: distinct active weeks needed for 'participant'."})
     months_per_demotion: int = field(default=1, metadata={"help": "Demote slowly: at most one level lost per this many months."})
     regular_min_weeks: int = field(default=8, metadata={"help": "Regular commenter: commented (clean, not spam) in at least this many distinct weeks (two months of weekly comments)."})
-    regular_min_week_share: float = field(default=0.55, metadata={"help": "Regular commenter: commented in at least this share of the weeks they were active with the brand (a regular's presence is a comment, not a look or a like)."})
+    regular_min_week_share: float = field(default=0.5, metadata={"help": "Regular commenter: commented in at least this share of the weeks in which they could have (the brand published on a platform where they have an account, between their first and last activity)."})
     defender_min_replies: int = field(default=3, metadata={"help": "Defender: at least this many replies taking the brand's side under someone else's critique (two can be chance)."})
     sharer_min_mentions: int = field(default=3, metadata={"help": "Spontaneous sharer: mentioned the brand unprompted at least this many times (their shares of the brand's posts are kept as evidence; a share answers the brand's own post, a mention is the member's own initiative)."})
     prompted_campaign_words: list[str] = field(default_factory=lambda: ["contest", "giveaway", "concours", "jeu"], metadata={"help": "A share on a post whose campaign contains one of these words was prompted (a contest), not spontaneous."})

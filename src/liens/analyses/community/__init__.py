@@ -46,7 +46,7 @@ def community(ctx: Context) -> Output:
     status = member_status(figures, base, end or datetime(1970, 1, 1), settings)
     depth, threads = conversation_depth(ctx.interactions, base, ids, brand_scope(ctx, ctx.interactions))
     ctx.progress("community: ambassadors")
-    found = ambassadors(ctx, base, figures).cache()
+    found = ambassadors(ctx, base, figures, ids).cache()
     kinds = primary_kinds(found)
     accounts_per_member = ids.group_by("member_id").agg(accounts=ids.count())
 

@@ -3,9 +3,11 @@
 All evidence is clean (authenticity flags removed) and counted per person (member_id).
 
 - regular: commented or replied (not spam) on the brand's content in at least `regular_min_weeks`
-  distinct weeks, and in at least `regular_min_week_share` of the weeks they were active with the
-  brand at all: a regular's presence is a comment, week after week; a heavy account that mostly
-  looks and likes, commenting now and then, is not a regular commenter.
+  distinct weeks, and in at least `regular_min_week_share` of the weeks in which they could have:
+  weeks, between their first and last activity with the brand, in which the brand published on a
+  platform where they have an account. A regular comes back to comment most times the brand posts;
+  a heavy account that mostly looks and likes, commenting now and then, is not a regular commenter
+  (and a brand that posts every other week does not make its regulars irregular).
 - defender: at least `defender_min_replies` replies taking the brand's side under a critique
   written by someone else (not the brand). A critique: `intent` = critique from the conversation
   step (without intents, `sentiment` = negative), or a text matching the bilingual complaint
@@ -186,10 +188,34 @@ def _spammers(ctx: Context, base: ir.Table) -> ir.Table:
     return per.filter((per.spam >= 2) & (per.spam * 2 >= per.texts)).select("member_id")
 
 
-def ambassadors(ctx: Context, base: ir.Table, members: ir.Table) -> ir.Table:
+def _chance_weeks(ctx: Context, ids: ir.Table, members: ir.Table, candidates: ir.Table) -> ir.Table:
+    """(member_id, _chances): weeks in which the person could have commented — the brand published on
+    a platform where the person has an account, between their first and last activity."""
+    posts = ctx.inputs["posts"]
+    if ctx.brand_ids:
+        posts = posts.filter(posts.author_id.isin(ctx.brand_ids))
+    authors = ctx.accounts.select(_author=ctx.accounts.account_id, _author_platform=ctx.accounts.platform)
+    posts = posts.left_join(authors, posts.author_id == authors._author)
+    post_weeks = posts.select(
+        platform=ibis.coalesce(posts.platform, posts._author_platform, ibis.literal("")),
+        week=posts.created_at.truncate("W").cast("date"),
+    ).distinct()
+    accounts = ctx.accounts.select("account_id", platform=ctx.accounts.platform.fill_null(""))
+    mine = ids.join(candidates, "member_id").join(accounts, "account_id").select("member_id", "platform").distinct()
+    span = members.select(
+        "member_id", _from=members.first_active_at.truncate("W").cast("date"),
+        _to=members.last_active_at.cast("date"),
+    )
+    weeks = mine.join(span, "member_id").join(post_weeks, "platform")
+    weeks = weeks.filter((weeks.week >= weeks._from) & (weeks.week <= weeks._to))
+    return weeks.group_by("member_id").agg(_chances=weeks.week.nunique())
+
+
+def ambassadors(ctx: Context, base: ir.Table, members: ir.Table, ids: ir.Table) -> ir.Table:
     """One row per (member, kind): the evidence, a few example interactions, and a rank within the kind.
 
-    `members` gives each person's active weeks (what a regular's comment weeks are measured against).
+    `members` gives each person's first and last activity: a regular's comment weeks are measured
+    against the weeks between them in which the brand published where the person engages.
     """
     settings = ctx.config.community
     evidence = ibis.union(
@@ -205,10 +231,11 @@ def ambassadors(ctx: Context, base: ir.Table, members: ir.Table) -> ir.Table:
         first_at=evidence.created_at.min(),
         last_at=evidence.created_at.max(),
     )
-    presence = members.select("member_id", _active_weeks=members.active_weeks)
-    per = per.left_join(presence, "member_id").drop("member_id_right")
-    week_share = per.evidence_weeks / ibis.greatest(per._active_weeks.fill_null(0), per.evidence_weeks).cast("float64")
     min_weeks, min_share = max(1, settings.regular_min_weeks), max(settings.regular_min_week_share, 1e-9)
+    candidates = per.filter((per.kind == "regular") & (per.evidence_weeks >= min_weeks)).select("member_id")
+    chances = _chance_weeks(ctx, ids, members, candidates)
+    per = per.left_join(chances, "member_id").drop("member_id_right")
+    week_share = per.evidence_weeks / ibis.greatest(per._chances.fill_null(0), per.evidence_weeks).cast("float64")
     min_defences, min_mentions = max(1, settings.defender_min_replies), max(1, settings.sharer_min_mentions)
     # Strength: evidence over the kind's bar (>= 1 once qualified); a regular must clear both bars.
     strength = ibis.cases(
@@ -221,7 +248,8 @@ def ambassadors(ctx: Context, base: ir.Table, members: ir.Table) -> ir.Table:
         (per.kind == "defender", per.key_evidence >= min_defences),
         else_=per.key_evidence >= min_mentions,
     )
-    per = per.mutate(strength=strength, week_share=week_share).filter(keep)
+    per = per.mutate(strength=strength, week_share=(per.kind == "regular").ifelse(week_share, ibis.null("float64")))
+    per = per.filter(keep)
     spammers = _spammers(ctx, base).mutate(_spammer=ibis.literal(True))
     per = per.left_join(spammers, "member_id").drop("member_id_right")
     per = per.filter(per._spammer.isnull()).drop("_spammer")
