@@ -223,6 +223,21 @@ def test_no_follows_says_the_analysis_needs_them(tmp_path):
     assert "needs the 'follows' table" in out.output
 
 
+def test_no_follows_but_a_follower_series_still_checks_bursts(tmp_path):
+    folder = _hand_dataset(tmp_path / "d", follows=False)
+    # 40 days of +3 followers, +80 on 2024-03-21; the brand posts only on 2024-03-01.
+    counts = np.cumsum([3 + (80 if d == 20 else 0) for d in range(40)]) + 1000
+    days = pd.date_range("2024-03-01", periods=40, freq="D")
+    pd.DataFrame({"account_id": "brand", "date": days.date, "followers": counts}).to_csv(folder / "audience.csv", index=False)
+    store, summary = _analyse(folder, tmp_path / "s.duckdb")
+    assert "needs the 'follows' table" in summary["audience_skipped"]
+    spikes = store.result("growth_spikes").to_pandas()
+    assert list(spikes.date.astype(str)) == ["2024-03-21"] and list(spikes.kind) == ["unexplained"]
+    assert (spikes.gain.iloc[0], spikes.expected_gain.iloc[0]) == (83.0, 3.0)
+    assert summary["bought_bursts"] == 1 and summary["fake_share"] is None
+    store.close()
+
+
 # -- generated worlds -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

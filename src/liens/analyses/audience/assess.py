@@ -45,10 +45,10 @@ def wilson(successes: int, n: int, level: float = 0.95) -> tuple[float | None, f
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _scores(profiles: pd.DataFrame, model: TrainedModel | None) -> tuple[np.ndarray, np.ndarray]:
+def _scores(profiles: pd.DataFrame, model: TrainedModel | None, reasons: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(fake_score, reason codes): the model's probability when one is trained, else the default scorer's;
     reasons always come from the transparent scorer (they say which signals are present)."""
-    scored = score_profiles(profiles)
+    scored = score_profiles(profiles, reasons)
     if model is None:
         return scored.fake_score, scored.reason_codes
     p = np.clip(model.predict(profiles), 1e-4, 1 - 1e-4)
@@ -144,7 +144,7 @@ def assess(*, accounts: ir.Table, activity: ir.Table | None, follows: ir.Table |
         span = (pd.Timestamp(follow_rows.followed_at.min()), as_of)
 
     # Pass 1: profile and behaviour signals; find the bursts with those labels.
-    first, _ = _scores(profiles, model)
+    first, _ = _scores(profiles, model, reasons=False)
     fake_first = pd.Series((first > settings.fake_threshold).astype(float), index=profiles.account_id.to_numpy())
     spikes = detect_bursts(audience_df, follow_rows, fake_first, posts_df, owners, span, settings)
     # Pass 2: joining during a bought burst is evidence too.
@@ -164,12 +164,11 @@ def _joined_in_burst(follow_rows: pd.DataFrame, spikes: pd.DataFrame, ids: pd.Se
     bought = spikes[spikes.is_bought] if len(spikes) else spikes
     if not len(bought):
         return np.zeros(len(ids))
-    days = {(o, d) for o, s, e in zip(bought.owner_id, bought.start_date, bought.end_date)
-            for d in pd.date_range(s, e, freq="D")}
-    day = pd.to_datetime(follow_rows.followed_at).dt.normalize()
-    hit = [(o, d) in days for o, d in zip(follow_rows.owner_id, day)]
-    joined = set(follow_rows.account_id[np.asarray(hit, dtype=bool)])
-    return ids.isin(joined).to_numpy(dtype=float)
+    days = pd.DataFrame([(o, d) for o, s, e in zip(bought.owner_id, bought.start_date, bought.end_date)
+                         for d in pd.date_range(s, e, freq="D")], columns=["owner_id", "day"])
+    rows = follow_rows.assign(day=pd.to_datetime(follow_rows.followed_at).dt.normalize())[["account_id", "owner_id", "day"]]
+    joined = rows.merge(days, on=["owner_id", "day"]).account_id
+    return ids.isin(set(joined)).to_numpy(dtype=float)
 
 
 def _summary(followers: pd.DataFrame, profiles: pd.DataFrame, spikes: pd.DataFrame, audience_df: pd.DataFrame | None,

@@ -56,7 +56,7 @@ def _num(frame: pd.DataFrame, column: str) -> np.ndarray:
     return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
 
 
-def score_profiles(frame: pd.DataFrame) -> Scored:
+def score_profiles(frame: pd.DataFrame, reasons: bool = True) -> Scored:
     """Score a feature frame (see `features.FEATURES`); missing values add nothing.
 
     Reasons list the signals that pushed toward fake, strongest first, then the missing fields.
@@ -95,6 +95,8 @@ def score_profiles(frame: pd.DataFrame) -> Scored:
 
     weights = np.vstack([w for w, _ in parts]) if parts else np.zeros((0, n))
     log_odds = PRIOR + weights.sum(axis=0)
+    if not reasons:
+        return Scored(log_odds, 1.0 / (1.0 + np.exp(-log_odds)), np.full(n, "", dtype=object))
     codes = np.vstack([c for _, c in parts]) if parts else np.zeros((0, n), dtype=object)
     # Strongest push first; the codes of signals that pushed toward real are dropped.
     order = np.argsort(-weights, axis=0, kind="stable")
