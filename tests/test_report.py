@@ -17,7 +17,7 @@ from liens.presentation.report.source import Source
 from liens.presentation.report.texts import has_text
 from liens.store import Store
 
-XSS_SCRIPT = "<script>window.__xss = 1</script>pwned"
+XSS_SCRIPT = "<script>window.__xss = 1</script> where can I buy this bag?"
 XSS_IMG = '<img src=x onerror="window.__xss = 2">'
 
 
@@ -64,6 +64,8 @@ def hand_built_dataset(folder: Path) -> Path:
     _write(folder / "interactions.csv", inter)
     _write(folder / "audience.csv", [{"account_id": "brand", "date": f"2024-03-{d:02d}", "followers": str(11000 + 100 * d + (600 if d >= 5 else 0))}
                                      for d in range(1, 11)])
+    _write(folder / "follows.csv", [{"follower_id": f"u{i}", "followee_id": "brand", "followed_at": f"2024-02-0{i}T08:00:00Z",
+                                     "unfollowed_at": ""} for i in range(1, 7)])
     _write(folder / "conversions.csv", [
         {"conversion_id": "v1", "kind": "sale", "occurred_at": "2024-03-05T09:00:00Z", "account_id": "u1", "value": "50", "campaign": ""},
         {"conversion_id": "v2", "kind": "lead", "occurred_at": "2024-03-06T09:00:00Z", "account_id": "u2", "value": "", "campaign": ""},
@@ -123,7 +125,7 @@ def test_user_text_is_escaped(small_store):
     with Store(small_store) as store:
         html = render_report(Source(store.con), "en")
     assert XSS_SCRIPT not in html and "onerror=\"window" not in html
-    assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;pwned" in html
+    assert "&lt;script&gt;window.__xss = 1&lt;/script&gt; where can I buy" in html
     # Chart specs hold no raw '<' either (they sit inside <script> elements).
     for spec in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', html, flags=re.S):
         assert "<" not in spec
@@ -169,15 +171,21 @@ def test_key_figures_and_french_formatting(small_store):
 
 
 def test_missing_analysis_says_so_in_one_line(tmp_path):
+    from liens.analyses import STEPS
+    from liens.analyses.runner import run_analyses
+    from liens.config import Config
+
     data = hand_built_dataset(tmp_path / "data")
     with Store(tmp_path / "s.duckdb") as store:
         api.load(data, store)
-        api.analyze(store, config=None)
-        for name in store.result_names():
-            if name not in ("accounts", "interactions"):
-                store.con.execute(f'DROP TABLE "result_{name}"')
+        run_analyses(store, Config(), steps=[step for step in STEPS if step.name == "core"])
         html = render_report(Source(store.con), "en")
-    assert html.count("has not run on this store") >= 3
+    sections = dict(re.findall(r'<section id="(\w+)" class="section">(.*?)</section>', html, flags=re.S))
+    for key in ("authenticity", "community", "conversation", "responsiveness", "business"):
+        assert "has not run on this store" in sections[key], key
+    assert sections["authenticity"].count("has not run") == 2  # pods, audience
+    # The vanity side is there; the real side says what is missing.
+    assert "12,600" in sections["vanity"] and "audience quality analysis has not run" in sections["vanity"]
 
 
 def test_charts_export_to_svg_and_png(small_store, tmp_path):

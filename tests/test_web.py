@@ -66,7 +66,7 @@ def test_api_tables_summary_and_openapi(client, store_path):
     assert {"/api/tables", "/api/tables/{name}", "/api/summary"} <= set(spec["paths"])
     # User text comes back as data, unchanged (escaping is the renderer's job).
     queue = client.get("/api/tables/unanswered").json()["rows"]
-    assert {r["text"] for r in queue} == {XSS_SCRIPT, XSS_IMG}
+    assert {r["text"] for r in queue} == {XSS_SCRIPT, XSS_IMG + " combien ça coûte ?"}
 
 
 def test_filters_by_period_and_platform(client):

@@ -49,7 +49,9 @@ def bars(values: Sequence[dict[str, Any]], *, category: str, value: str, title: 
         colour = alt.value(color or PALETTE["accent"])
     tooltip = [alt.Tooltip(f"{category}:N", title=y_title if horizontal else x_title),
                alt.Tooltip(f"{value}:Q", title=x_title if horizontal else y_title, format=fmt)]
-    base = _base(values, title, subtitle, height=alt.Step(30) if horizontal else HEIGHT)
+    # Horizontal bars: the height follows the number of bars (a fixed number: a "step" height
+    # conflicts with the container width's autosize).
+    base = _base(values, title, subtitle, height=max(60, 32 * len(values)) if horizontal else HEIGHT)
     bar = base.mark_bar().encode(enc_cat, enc_val, color=colour, tooltip=tooltip)
     text_enc = {"text": alt.Text(f"{value}:Q", format=fmt)}
     if horizontal:
@@ -103,8 +105,11 @@ def timeline(values: Sequence[dict[str, Any]], *, x: str, y: str, title: str, x_
     layers: list[Any] = [line]
     if marks:
         layers.append(
-            alt.Chart(alt.Data(values=list(marks))).mark_point(color=PALETTE["alert"], size=90, filled=True, shape="triangle-up")
+            alt.Chart(alt.Data(values=list(marks))).mark_point(size=110, filled=True, shape="triangle-up", opacity=1)
             .encode(x=alt.X(f"{x}:T"), y=alt.Y(f"{y}:Q"),
+                    color=alt.Color("label:N", title=mark_label, legend=alt.Legend(orient="top"),
+                                    scale=alt.Scale(domain=["bought", "viral", "campaign", "organic", "spike"],
+                                                    range=[PALETTE["alert"], "#7c3aed", "#0891b2", "#65a30d", "#64748b"])),
                     tooltip=[alt.Tooltip(f"{x}:T", title=x_title), alt.Tooltip("label:N", title=mark_label),
                              alt.Tooltip(f"{y}:Q", title=y_title, format=fmt)])
         )

@@ -35,8 +35,16 @@ class TableView:
 
 # Where each analysis's tables go. `accounts` and `interactions` are shown through charts.
 VIEWS: dict[str, TableView] = {
-    "bursts": TableView("authenticity", ("date", "gain", "followers_gained", "expected_gain", "score", "cohort_fake_share"),
-                        sort=(("date", False),)),
+    "bursts": TableView("authenticity", ("date", "owner_id", "days", "gain", "expected_gain", "excess", "score", "cohort_size",
+                                         "cohort_fake_share", "usual_fake_share", "explanation"),
+                        sort=(("date", False),), links={"owner_id": "account"}),
+    "growth_spikes": TableView("authenticity", ("date", "owner_id", "kind", "is_bought", "gain", "expected_gain", "score",
+                                                "cohort_fake_share", "post_id", "campaign", "explanation"),
+                               sort=(("date", False),), links={"owner_id": "account"}),
+    "vetting": TableView("authenticity", ("account_id", "handle", "followers", "followers_sampled", "fake_share", "fake_share_low",
+                                          "fake_share_high", "inactive_share", "mass_follower_share", "real_reachable_audience",
+                                          "audience_quality_score", "engagement_authenticity", "bought_bursts"),
+                         sort=(("fake_share", True),), links={"account_id": "account"}),
     "members": TableView("community", ("member_id", "member_level", "member_status", "engagement_score", "engagement_score_raw",
                                        "active_weeks", "clean_interactions", "raw_interactions", "threads", "brand_turns",
                                        "ambassador_kind", "last_active_at"),
@@ -53,14 +61,19 @@ VIEWS: dict[str, TableView] = {
     "periods": TableView("community", ("month", "raw_interactions", "clean_interactions", "raw_engagement", "clean_engagement",
                                        "active_members", "new_members", "returning_members", "churned_members"),
                          sort=(("month", False),), limit=24),
-    "topics": TableView("conversation", ("topic_id", "terms", "label", "documents", "clean_engagement"),
-                        sort=(("clean_engagement", True),)),
-    "weak_signals": TableView("conversation", ("term", "topic_id", "recent", "baseline", "ratio", "p_value"),
-                              sort=(("ratio", True),)),
-    "unanswered": TableView("responsiveness", ("urgency", "created_at", "intent", "kind", "account_id", "actor_id", "text", "waiting_minutes"),
-                            sort=(("urgency", True), ("created_at", False)), links={"account_id": "account", "actor_id": "account"}),
-    "leads": TableView("business", ("account_id", "intent", "created_at", "text", "answered", "converted"),
-                       sort=(("created_at", False),), links={"account_id": "account"}),
+    "topics": TableView("conversation", ("topic_id", "label", "terms", "posts", "texts", "raw_engagement", "clean_engagement",
+                                         "clean_engagement_per_post", "share_of_clean_engagement"),
+                        sort=(("clean_engagement", True), ("topic_id", False))),
+    "weak_signals": TableView("conversation", ("signal", "kind", "recent_authors", "baseline_authors", "recent_rate",
+                                               "baseline_rate", "lift", "q_value", "window_start", "window_end"),
+                              sort=(("q_value", False), ("lift", True))),
+    "unanswered": TableView("responsiveness", ("rank", "created_at", "waiting_hours", "intent", "kind", "actor_id", "platform",
+                                               "sentiment", "text"),
+                            sort=(("rank", False), ("urgency", True), ("created_at", False)), limit=20,
+                            links={"actor_id": "account"}),
+    "leads": TableView("business", ("created_at", "account_id", "intent", "kind", "text", "answered", "response_minutes",
+                                    "converted", "conversion_kind", "converted_at"),
+                       sort=(("created_at", True),), links={"account_id": "account"}),
     "conversions": TableView("business", ("conversion_id", "kind", "occurred_at", "account_id", "member_id", "linked_by",
                                           "platform", "value", "currency", "campaign", "days_to_convert"),
                              sort=(("occurred_at", False),), links={"account_id": "account", "member_id": "member"}),
@@ -148,6 +161,20 @@ class Build:
         lab = self.t(label_key) if label_key else figure_label(key, self.lang)
         self.shown_figures.add(key)
         return Tile(lab, text, key, tone=tone)
+
+    def dict_tile(self, key: str, percent: bool = False, tone: str = "") -> Tile | None:
+        """A figure that is a breakdown ({"fr": 3, "en": 1}): its total, and the parts underneath."""
+        value = self.src.summary.get(key)
+        if not isinstance(value, dict):
+            return self.figure_tile(key, tone)
+        self.shown_figures.add(key)
+        parts = sorted(value.items(), key=lambda kv: -(kv[1] or 0))
+        if percent:
+            top = parts[0] if parts else ("–", None)
+            return Tile(figure_label(key, self.lang), f"{top[0]} {self.pct(top[1], 0)}", key,
+                        note=", ".join(f"{k}: {self.pct(v, 0)}" for k, v in parts))
+        return Tile(figure_label(key, self.lang), self.num(sum(v or 0 for v in value.values())), key, tone=tone,
+                    note=", ".join(f"{k}: {self.num(v)}" for k, v in parts))
 
     def format_figure(self, key: str, value: Any) -> str:
         if isinstance(value, float) and key.endswith(("_minutes", "minutes")):
@@ -280,51 +307,99 @@ def authenticity_section(b: Build) -> Section:
     else:
         sec.blocks.append(Note(b.missing("an_pods")))
     # Audience quality.
-    tiles = [x for x in (
-        b.figure_tile("audience_quality_score", tone="real"),
-        b.figure_tile("fake_share", tone="alert"),
-        b.figure_tile("real_reachable_audience", tone="real"),
-    ) if x is not None]
-    if tiles:
-        sec.blocks.append(tiles)
-    if src.has_col("accounts", "audience_label"):
-        counts = src.value_counts("accounts", "audience_label", "audience_label IS NOT NULL")
-        if counts:
-            colors = {"real": charts.PALETTE["real"], "fake": charts.PALETTE["alert"], "inactive": charts.PALETTE["vanity"],
-                      "mass_follower": "#d97706", "mass-follower": "#d97706"}
-            values = [{"label": str(k), "n": n} for k, n in counts]
-            sec.blocks.append(Chart("audience-labels", b.t("audience_labels_chart"), charts.bars(
-                values, category="label", value="n", title=b.t("audience_labels_chart"), x_title=b.t("followers_axis"),
-                y_title=b.t("label_axis"), colors={v["label"]: colors.get(v["label"], charts.PALETTE["accent"]) for v in values}),
-                ("accounts",)))
-        if src.has_col("accounts", "fake_score"):
-            view = TableView("authenticity", ("account_id", "handle", "fake_score", "audience_label", "audience_reasons"),
-                             sort=(("fake_score", True),), limit=10, links={"account_id": "account"},
-                             condition="fake_score IS NOT NULL")
-            block = b.table("accounts", view, title=b.t("likely_fake"))
-            if block:
-                block.more_href = None
-                sec.blocks.append(block)
-    elif not tiles:
-        sec.blocks.append(Note(b.missing("an_audience")))
-    # Bursts on the follower curve.
+    sec.blocks.extend(_audience_blocks(b))
+    # Bursts on the follower curve: every growth spike, bought ones flagged.
     curve = _follower_curve(b)
+    spikes = "growth_spikes" if src.has("growth_spikes") else "bursts" if src.has("bursts") else None
     marks = []
-    if src.has("bursts") and src.time_column("bursts"):
-        when = src.time_column("bursts")
-        bursts = src.rows(f"SELECT CAST({q(when)} AS DATE) AS d FROM {src.ref('bursts')} ORDER BY 1")  # type: ignore[arg-type]
+    if curve and spikes and src.has_col(spikes, "date"):
+        brands = s.get("brand_accounts") or []
+        owner = "owner_id IN (SELECT unnest(?))" if src.has_col(spikes, "owner_id") and brands else "TRUE"
+        kind = "CASE WHEN is_bought THEN 'bought' ELSE coalesce(kind, 'spike') END" if src.has_col(spikes, "is_bought") else "'burst'"
+        rows = src.rows(f"SELECT date AS d, {kind} AS k FROM {src.ref(spikes)} WHERE {owner} ORDER BY 1",
+                        [brands] if owner != "TRUE" else [])
         by_day = {row["date"]: row["followers"] for row in curve}
-        marks = [{"date": r["d"].isoformat(), "followers": by_day.get(r["d"].isoformat()), "label": b.t("burst")}
-                 for r in bursts if r["d"] is not None and by_day.get(r["d"].isoformat()) is not None]
+        marks = [{"date": r["d"].isoformat(), "followers": by_day[r["d"].isoformat()], "label": str(r["k"])}
+                 for r in rows if r["d"] is not None and r["d"].isoformat() in by_day]
     if curve:
         sec.blocks.append(Chart("follower-curve", b.t("follower_curve"), charts.timeline(
             curve, x="date", y="followers", title=b.t("follower_curve"), x_title=b.t("date_axis"),
             y_title=b.t("followers_axis"), marks=marks, mark_label=b.t("burst")),
-            ("bursts",) if src.has("bursts") else ()))
-    block = b.table("bursts")
-    if block:
-        sec.blocks.append(block)
+            tuple(n for n in ("bursts", "growth_spikes") if src.has(n))))
+    for name in ("bursts", "growth_spikes", "vetting"):
+        block = b.table(name)
+        if block and (block.total or name == "bursts"):
+            sec.blocks.append(block)
     return sec
+
+
+def _audience_blocks(b: Build) -> list[Any]:
+    src, summ = b.src, b.src.summary
+    blocks: list[Any] = []
+    if summ.get("audience_skipped"):
+        b.shown_figures.add("audience_skipped")
+        blocks.append(Note(str(summ["audience_skipped"])))
+    tiles = []
+    score = b.figure_tile("audience_quality_score", tone="real")
+    if score:
+        score.value = b.num(summ["audience_quality_score"], 0) + "/100"
+        comps = summ.get("audience_components")
+        if isinstance(comps, dict):
+            b.shown_figures.add("audience_components")
+            score.note = ", ".join(f"{label(k, b.lang).lower()}: {b.pct(v, 0)}" for k, v in comps.items())
+        tiles.append(score)
+    fake = b.figure_tile("fake_share", tone="alert")
+    if fake:
+        ci = summ.get("fake_share_ci")
+        if isinstance(ci, (list, tuple)) and len(ci) == 2:
+            b.shown_figures.add("fake_share_ci")
+            fake.note = b.t("ci_95", low=b.pct(ci[0], 0), high=b.pct(ci[1], 0))
+        tiles.append(fake)
+    tiles += [x for x in (b.figure_tile(k) for k in ("real_reachable_audience", "followers_scored", "bought_bursts",
+                                                    "bought_followers_estimate", "follower_spikes",
+                                                    "audience_engagements_judged")) if x]
+    if tiles:
+        blocks.append(tiles)
+    comps = summ.get("audience_components")
+    if isinstance(comps, dict) and any(v is not None for v in comps.values()):
+        values = [{"c": label(k, b.lang), "v": float(v)} for k, v in comps.items() if v is not None]
+        blocks.append(Chart("audience-components", b.t("components_chart"), charts.bars(
+            values, category="c", value="v", title=b.t("components_chart"), x_title=b.t("component_axis"),
+            y_title=b.t("component"), fmt=".0%", color=charts.PALETTE["real"])))
+    by_label = summ.get("audience_by_label")
+    colors = {"real": charts.PALETTE["real"], "fake": charts.PALETTE["alert"], "inactive": charts.PALETTE["vanity"],
+              "mass_follower": "#d97706"}
+    if isinstance(by_label, dict) and by_label:
+        b.shown_figures.add("audience_by_label")
+        values = [{"label": str(k), "n": v or 0} for k, v in by_label.items()]
+    elif src.has_col("accounts", "audience_label"):
+        values = [{"label": str(k), "n": n} for k, n in src.value_counts("accounts", "audience_label", "audience_label IS NOT NULL")]
+    else:
+        values = []
+    if values:
+        blocks.append(Chart("audience-labels", b.t("audience_labels_chart"), charts.bars(
+            values, category="label", value="n", title=b.t("audience_labels_chart"), x_title=b.t("followers_axis"),
+            y_title=b.t("label_axis"), colors={v["label"]: colors.get(v["label"], charts.PALETTE["accent"]) for v in values}),
+            ("accounts",)))
+    missing = summ.get("audience_missing_fields")
+    if isinstance(missing, dict):
+        b.shown_figures.add("audience_missing_fields")
+        if missing:
+            blocks.append(Note(b.t("missing_fields", fields=", ".join(f"{k} ({b.num(v)})" for k, v in missing.items()))))
+    if summ.get("audience_scorer"):
+        b.shown_figures.add("audience_scorer")
+        blocks.append(Note(b.t("scorer_is", scorer=str(summ["audience_scorer"]))))
+    if src.has_col("accounts", "fake_score"):
+        view = TableView("authenticity", ("account_id", "handle", "fake_score", "audience_label", "audience_reasons"),
+                         sort=(("fake_score", True), ("account_id", False)), limit=10, links={"account_id": "account"},
+                         condition="fake_score IS NOT NULL")
+        block = b.table("accounts", view, title=b.t("likely_fake"))
+        if block and block.total:
+            block.more_href = None
+            blocks.append(block)
+    if not blocks:
+        blocks.append(Note(b.missing("an_audience")))
+    return blocks
 
 
 def _follower_curve(b: Build) -> list[dict[str, Any]]:
@@ -490,7 +565,13 @@ def _cohort_chart(b: Build) -> Chart | None:
 def conversation_section(b: Build) -> Section:
     src = b.src
     sec = Section("conversation", b.t("sec_conversation"), b.t("sec_conversation_intro"))
-    ran = False
+    tiles = [x for x in (b.figure_tile("texts_classified"), b.dict_tile("languages"), b.dict_tile("sentiment_shares", percent=True),
+                         b.figure_tile("weak_signals", tone="alert")) if x]
+    if tiles:
+        sec.blocks.append(tiles)
+    if "intents" in src.summary:
+        b.shown_figures.add("intents")
+    ran = bool(tiles)
     if src.has_col("interactions", "intent"):
         ran = True
         counts = src.value_counts("interactions", "intent", "intent IS NOT NULL")
@@ -527,10 +608,19 @@ def responsiveness_section(b: Build) -> Section:
     src, s = b.src, b.src.summary
     sec = Section("responsiveness", b.t("sec_responsiveness"), b.t("sec_responsiveness_intro"))
     tiles = [x for x in (b.figure_tile(k) for k in (
-        "response_rate", "median_response_minutes", "p90_response_minutes", "unanswered")) if x]
+        "response_rate", "median_response_minutes", "p90_response_minutes", "needs_answer", "answered", "unanswered")) if x]
     ran = bool(tiles)
     if tiles:
         sec.blocks.append(tiles)
+    by_intent = s.get("response_by_intent")
+    if isinstance(by_intent, dict) and by_intent:
+        b.shown_figures.add("response_by_intent")
+        cols = ("needs_answer", "answered", "response_rate", "median_response_minutes", "p90_response_minutes")
+        rows = [[Cell(str(intent))] + [Cell(b.format_figure(c, (v or {}).get(c)), numeric=True) for c in cols]
+                for intent, v in by_intent.items()]
+        sec.blocks.append(TableBlock(figure_label("response_by_intent", b.lang),
+                                     [label("intent", b.lang)] + [figure_label(c, b.lang) for c in cols], rows, len(rows),
+                                     "summary"))
     if src.has_col("interactions", "response_minutes", "intent"):
         ran = True
         where, params = src.where("interactions")
@@ -578,7 +668,7 @@ def business_section(b: Build) -> Section:
         sec.blocks.append(attribution)
     extra = [k for k in ("attributed_conversions", "unattributed_person_conversions", "top_post_by_conversions",
                          "top_post_by_likes", "attribution_vanity_distance", "attribution_lookback_days", "cost_hours",
-                         "cost_currency", "goals", "goals_by_status", "funnel_followers", "funnel_engaged_members",
+                         "cost_currency", "goals", "goals_by_status", "funnel_followers", "funnel_followers_all", "funnel_engaged_members",
                          "funnel_members_with_intent", "funnel_converted_members") if summ.get(k) is not None]
     if extra:
         sec.blocks.append([x for x in (b.figure_tile(k) for k in extra) if x])
@@ -698,9 +788,9 @@ def recommended_actions(b: Build) -> list[Action]:
     if median is not None and median > 240:
         out.append(Action(b.t("act_slow", median=format_duration(median, b.lang)), 65))
     if src.has("weak_signals"):
-        term_col = next((c for c in ("term", "terms", "theme", "label") if src.has_col("weak_signals", c)), None)
+        term_col = next((c for c in ("signal", "term", "terms", "theme", "label") if src.has_col("weak_signals", c)), None)
         if term_col:
-            order = "ratio DESC" if src.has_col("weak_signals", "ratio") else "1"
+            order = "lift DESC NULLS LAST" if src.has_col("weak_signals", "lift") else "1"
             for r in src.rows(f"SELECT {q(term_col)} AS term FROM {src.ref('weak_signals')} ORDER BY {order} LIMIT 2"):
                 out.append(Action(b.t("act_weak", term=fmt_value(r["term"], b.lang)), 55, ("weak_signals",)))
     if src.has("goals") and src.has_col("goals", "goal", "status"):

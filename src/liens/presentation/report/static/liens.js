@@ -18,15 +18,13 @@
   options.ast = true;
   function draw() {
     var nodes = document.querySelectorAll(".chart[data-spec]");
-    for (var i = 0; i < nodes.length; i++) {
-      var node = nodes[i];
+    Array.prototype.forEach.call(nodes, function (node) {
       var spec = readJSON(node.getAttribute("data-spec"));
-      if (spec && window.vegaEmbed) {
-        window.vegaEmbed(node, spec, options).then(function (result) {
-          node.setAttribute("data-drawn", "1");
-        }).catch(function (error) { node.textContent = String(error); });
-      }
-    }
+      if (!spec || !window.vegaEmbed) return;
+      window.vegaEmbed(node, spec, options).then(function () {
+        node.setAttribute("data-drawn", "1");
+      }).catch(function (error) { node.textContent = String(error); });
+    });
   }
   function sortable(table) {
     var headers = table.tHead ? table.tHead.rows[0].cells : [];
