@@ -365,3 +365,61 @@ def test_no_engagement_with_the_brand_is_not_an_error(tmp_path):
         assert (summary["members"], summary["active_members"], summary["churn_rate"]) == (0, 0, None)
         assert summary["ambassadors"] == {"regular": 0, "defender": 0, "sharer": 0}
         assert store.result("cohorts").num_rows == 0 and store.result("posts").num_rows == 1
+
+
+# --- generated worlds: planted ambassadors ---------------------------------------------------------
+
+SEEDS = (1, 2, 3)
+WORLD_ACCOUNTS = 9000  # six planted ambassadors of each kind per world
+
+
+def _truth_intents(folder: Path):
+    """Stands in for the conversation step with the planted intents, so that this test measures the
+    ambassador rules, not a text classifier (benchmarks/bench_community.py runs the real pipeline)."""
+    import ibis
+    import pyarrow.csv as pcsv
+
+    texts = pcsv.read_csv(folder / "truth" / "texts.csv").select(["interaction_id", "intent"])
+
+    def run(ctx):
+        return Output(interaction_columns=ibis.memtable(texts))
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """(found, planted) per kind, pooled over several seeds: account ids."""
+    import pyarrow.csv as pcsv
+
+    from liens.analyses.pods import detect_pods
+    from liens.generate import generate_world
+
+    found: dict[str, set] = {k: set() for k in ("regular", "defender", "sharer")}
+    truth: dict[str, set] = {k: set() for k in found}
+    for seed in SEEDS:
+        folder = tmp_path_factory.mktemp(f"world{seed}")
+        generate_world(folder, accounts=WORLD_ACCOUNTS, seed=seed)
+        steps = [Step("core", core), Step("pods", detect_pods), Step("truth", _truth_intents(folder)),
+                 Step("community", community)]
+        with Store(folder / "world.duckdb") as store:
+            load_path(store, folder)
+            run_analyses(store, Config(), steps=steps)
+            rows = store.result("accounts").select(["account_id", "ambassador_kind"]).to_pylist()
+        for row in rows:
+            if row["ambassador_kind"]:
+                found[row["ambassador_kind"]].add((seed, row["account_id"]))
+        for row in pcsv.read_csv(folder / "truth" / "accounts.csv").select(["account_id", "ambassador_kind"]).to_pylist():
+            if row["ambassador_kind"]:
+                truth[row["ambassador_kind"]].add((seed, row["account_id"]))
+    return found, truth
+
+
+@pytest.mark.parametrize("kind", ["regular", "defender", "sharer"])
+def test_planted_ambassadors_are_found(planted, kind):
+    found, truth = planted
+    hits = len(found[kind] & truth[kind])
+    assert len(truth[kind]) >= 3 * len(SEEDS)
+    precision, recall = hits / max(1, len(found[kind])), hits / len(truth[kind])
+    assert precision >= 0.9, (kind, precision, recall)
+    assert recall >= 0.85 if kind == "regular" else recall >= 0.9, (kind, precision, recall)
