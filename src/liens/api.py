@@ -67,9 +67,10 @@ def analyze(source: str | Path | Store | None = None, *, store: str | Path | Sto
     (default: a fresh store file beside the results, or a temporary one).
     """
     config = config or load_config()
-    opened = _resolve_store(source, store, out)
-    if source is not None and not isinstance(source, Store) and not is_store_file(source):
-        load_path(opened, source, progress=progress)
+    is_dataset = source is not None and not isinstance(source, Store) and not is_store_file(source)
+    opened = _resolve_store(source, store, out, is_dataset)
+    if is_dataset:
+        load_path(opened, source, progress=progress)  # type: ignore[arg-type]
     summary = run_analyses(opened, config, engine=engine, progress=progress, **engine_options)
     if out is not None:
         from .presentation.results_folder import write_results
@@ -78,12 +79,12 @@ def analyze(source: str | Path | Store | None = None, *, store: str | Path | Sto
     return Results(opened, summary)
 
 
-def _resolve_store(source: Any, store: Any, out: Any) -> Store:
+def _resolve_store(source: Any, store: Any, out: Any, is_dataset: bool) -> Store:
     if isinstance(source, Store):
         return source
     if isinstance(store, Store):
         return store
-    if source is not None and is_store_file(source):
+    if source is not None and not is_dataset:
         return Store(source)
     if store is not None:
         return Store(store)
