@@ -59,7 +59,7 @@ def normalized_text(text: ir.StringValue) -> ir.StringValue:
     return letters.re_replace(r"\s+", " ").strip()
 
 
-def engagements(interactions: ir.Table, posts: ir.Table, settings: PodSettings) -> ir.Table:
+def engagements(interactions: ir.Table, posts: ir.Table) -> ir.Table:
     """One row per (actor, post) engaged by an account other than its author.
 
     Interactions without a post, on an unknown post, or on a post without author are left out:
@@ -76,29 +76,10 @@ def engagements(interactions: ir.Table, posts: ir.Table, settings: PodSettings) 
         & interactions.kind.isin(POD_KINDS)
     )
     acts = acts.join(post_side, acts.post_id == post_side._pid).filter(ibis._.actor_id != ibis._.author_id)
-    norm = normalized_text(acts.text.fill_null(""))
-    is_text = acts.kind.isin(TEXT_KINDS) & acts.text.notnull()
-    acts = acts.select(
-        "actor_id", "post_id", "author_id", "posted_at", "post_rank", "created_at",
-        is_text=is_text, norm=ibis.ifelse(is_text, norm, ibis.null("string")),
-        question=acts.text.fill_null("").contains("?"),
-    )
-    # A comment is generic when it has no words (emoji, punctuation), is a short non-question,
-    # or is the very same text several accounts wrote.
-    texts = acts.filter(acts.is_text)
-    repeated = texts.group_by(_norm=texts.norm).agg(writers=texts.actor_id.nunique())
-    repeated = repeated.filter(repeated.writers >= settings.generic_min_accounts).select("_norm")
-    acts = acts.left_join(repeated, acts.norm == repeated._norm)
-    words = (acts.norm.length() - acts.norm.replace(" ", "").length() + 1)
-    generic = acts.is_text & (
-        (acts.norm == "") | ((words <= settings.generic_max_words) & ~acts.question) | acts._norm.notnull()
-    )
-    acts = acts.mutate(generic=generic)
     per_post = acts.group_by("actor_id", "post_id", "author_id", "posted_at", "post_rank").agg(
         engaged_at=acts.created_at.min(),
         interactions=acts.count(),
-        comments=acts.is_text.cast("int64").sum(),
-        generic_comments=acts.generic.cast("int64").sum(),
+        comments=(acts.kind.isin(TEXT_KINDS) & acts.text.notnull()).cast("int64").sum(),
     )
     delay = (per_post.engaged_at.epoch_seconds() - per_post.posted_at.epoch_seconds()) / 60.0
     return per_post.mutate(delay_minutes=ibis.greatest(delay.cast("float64"), 0.0))
@@ -134,13 +115,12 @@ def co_engagement_edges(engaged: ir.Table, window_minutes: float, min_count: int
 
 
 def directed_engagement(engaged: ir.Table, prompt_minutes: float) -> ir.Table:
-    """What each account did on each author's posts: posts engaged, prompt ones, median delay, and
+    """What each account did on each author's posts: posts engaged, prompt ones, and
     `span_posts`, the author's posts from the first to the last one it engaged (pods rotate: a
     member is judged on the posts published while it took part, not on the whole period)."""
     directed = engaged.group_by("actor_id", "author_id").agg(
         posts_engaged=engaged.count(),
         prompt_posts=(engaged.delay_minutes <= prompt_minutes).cast("int64").sum(),
-        median_delay=engaged.delay_minutes.median(),
         span_posts=engaged.post_rank.max() - engaged.post_rank.min() + 1,
     )
     return directed
@@ -191,9 +171,9 @@ def candidate_pairs(engaged: ir.Table, posts: ir.Table, settings: PodSettings) -
     directed = directed_engagement(engaged, settings.prompt_minutes)
     directed = directed.filter(directed.posts_engaged >= settings.min_mutual_posts)
     ab = directed.select(account_a=directed.actor_id, account_b=directed.author_id, n_ab=directed.posts_engaged,
-                         prompt_ab=directed.prompt_posts, delay_ab=directed.median_delay, span_ab=directed.span_posts)
+                         prompt_ab=directed.prompt_posts, span_ab=directed.span_posts)
     ba = directed.select(_b2=directed.actor_id, _a2=directed.author_id, n_ba=directed.posts_engaged,
-                         prompt_ba=directed.prompt_posts, delay_ba=directed.median_delay, span_ba=directed.span_posts)
+                         prompt_ba=directed.prompt_posts, span_ba=directed.span_posts)
     pa_ = profile.select(_pa=profile.account, k_a=profile.active_posts, r_a=profile.received, posts_a=profile.published)
     pb_ = profile.select(_pb=profile.account, k_b=profile.active_posts, r_b=profile.received, posts_b=profile.published)
     ab = ab.filter(ab.account_a < ab.account_b)
@@ -218,7 +198,6 @@ def candidate_pairs(engaged: ir.Table, posts: ir.Table, settings: PodSettings) -
         "account_a", "account_b", "n_ab", "n_ba", "posts_a", "posts_b",
         coverage=weak, reciprocity=weak / strong.nullif(0),
         prompt_share=(joined.prompt_ab + joined.prompt_ba) / mutual,
-        median_delay=(joined.delay_ab + joined.delay_ba) / 2.0,
         mutual=mutual, expected=expected_ab + expected_ba, lift=lift,
         expected_co=joined.k_a.cast("float64") * joined.k_b * (float(squares) / total_f ** 2),
     )
@@ -293,7 +272,6 @@ class GroupEvidence:
     reciprocity: float
     coverage: float
     lift: float | None
-    generic_comment_share: float | None
     pod_engagements: int
     member_coverage: dict[str, float]
     member_ties: dict[str, int]
@@ -333,7 +311,6 @@ def group_evidence(members: list[str], inside: pd.DataFrame, directed: pd.DataFr
         ties[a] += 1
         ties[b] += 1
     per_post = inside.groupby("post_id").actor_id.nunique()
-    comments = int(inside.comments.sum())
     return GroupEvidence(
         members=size,
         posts_co_engaged=int((per_post >= 2).sum()),
@@ -343,7 +320,6 @@ def group_evidence(members: list[str], inside: pd.DataFrame, directed: pd.DataFr
         reciprocity=both / possible if possible else 0.0,
         coverage=float(np.mean(list(member_coverage.values()))) if member_coverage else 0.0,
         lift=float(kept.lift.median()) if len(kept) else None,
-        generic_comment_share=safe_ratio(float(inside.generic_comments.sum()), comments),
         pod_engagements=int(inside.interactions.sum()),
         member_coverage=member_coverage,
         member_ties=ties,
@@ -368,38 +344,56 @@ def _inside_groups(engaged: ir.Table, groups: dict[str, int]) -> ir.Table:
     return inside.select(*engaged.columns, group=inside._m_pod)
 
 
-def _example_comments(interactions: ir.Table, posts: ir.Table, pods: dict[str, str]) -> dict[str, str]:
-    """The most repeated comments members wrote on each other's posts (shown as evidence)."""
-    if not pods:
-        return {}
-    members = _membership_table(pods)
+def pod_comments(interactions: ir.Table, posts: ir.Table, pod_of: dict[str, str],
+                 settings: PodSettings) -> dict[str, tuple[float | None, str | None]]:
+    """Per pod: the share of generic comments members wrote on each other's posts, and examples.
+
+    A comment is generic when it has no words (emoji, punctuation), is a short non-question, or is
+    the very same text several accounts wrote anywhere in the data. Evidence only: many pods just
+    like, and real fans write "love it" too, so genericity does not weigh in the score.
+    """
+    members = _membership_table(pod_of)
     other = members.select(_o_account=members._m_account, _o_pod=members._m_pod)
     texts = interactions.filter(interactions.kind.isin(TEXT_KINDS) & interactions.text.notnull())
     post_side = posts.select(_pid=posts.post_id, _author=posts.author_id)
-    texts = texts.join(post_side, texts.post_id == post_side._pid)
-    texts = texts.join(members, texts.actor_id == members._m_account)
-    texts = texts.join(other, [texts._author == other._o_account, texts._m_pod == other._o_pod])
-    texts = texts.filter(texts.actor_id != texts._author)
-    texts = texts.mutate(norm=normalized_text(texts.text))
-    counted = texts.group_by(pod=texts._m_pod, norm=texts.norm).agg(n=texts.count(), example=texts.text.min())
+    inside = texts.join(post_side, texts.post_id == post_side._pid)
+    inside = inside.join(members, inside.actor_id == members._m_account)
+    inside = inside.join(other, [inside._author == other._o_account, inside._m_pod == other._o_pod])
+    inside = inside.filter(inside.actor_id != inside._author).select(
+        "text", pod=inside._m_pod, key=inside.text.lower().strip(), norm=normalized_text(inside.text),
+    )
+    # How many accounts wrote each of those texts, anywhere (only the pods' texts are looked up).
+    keys = inside.select(_key=inside.key).distinct()
+    everywhere = texts.mutate(_k=texts.text.lower().strip())
+    everywhere = everywhere.join(keys, everywhere._k == keys._key)
+    writers = everywhere.group_by(key=everywhere._k).agg(writers=everywhere.actor_id.nunique())
+    inside = inside.left_join(writers, "key")
+    words = inside.norm.length() - inside.norm.replace(" ", "").length() + 1
+    generic = (
+        (inside.norm == "") | ((words <= settings.generic_max_words) & ~inside.text.contains("?"))
+        | (inside.writers.fill_null(0) >= settings.generic_min_accounts)
+    )
+    counted = inside.group_by("pod", "norm").agg(n=inside.count(), generic=generic.cast("int64").sum(),
+                                                  example=inside.text.min())
     frame = counted.to_pandas()
-    examples: dict[str, str] = {}
+    found: dict[str, tuple[float | None, str | None]] = {}
     for pod, rows in frame.sort_values(["n", "example"], ascending=[False, True]).groupby("pod", sort=False):
-        examples[pod] = " | ".join(rows.example.head(EXAMPLE_COMMENTS).str.slice(0, 120))
-    return examples
+        share = safe_ratio(float(rows.generic.sum()), float(rows.n.sum()))
+        found[pod] = (share, " | ".join(rows.example.head(EXAMPLE_COMMENTS).str.slice(0, 120)))
+    return found
 
 
 def _empty_output(ctx: Context, reason: str | None = None) -> Output:
     columns = ctx.accounts.select(
         "account_id", pod_id=ibis.null("string"), pod_score=ibis.null("float64"),
     )
-    interactions = ctx.interactions.select("interaction_id", is_authentic=ibis.literal(True))
-    summary = _summary(ctx, interactions, {}, [])
+    flags = authenticity(ctx.interactions, {})
+    summary = _summary(ctx, flags, {}, [])
     if reason:
         summary["pods_skipped"] = reason
     return Output(
         tables={"pods": pa.table({k: pa.array([], t) for k, t in POD_COLUMNS.items()})},
-        account_columns=columns, interaction_columns=interactions, summary=summary,
+        account_columns=columns, interaction_columns=flags.select("interaction_id", "is_authentic"), summary=summary,
     )
 
 
@@ -420,7 +414,7 @@ def _score_groups(groups: dict[str, int], inside: pd.DataFrame, directed: pd.Dat
     return {f"pod-{i}": item for i, item in enumerate(found, start=1)}
 
 
-def _pods_table(flagged: dict[str, tuple[GroupEvidence, list[str]]], examples: dict[str, str],
+def _pods_table(flagged: dict[str, tuple[GroupEvidence, list[str]]], comments: dict[str, tuple[float | None, str | None]],
                 brand_ids: list[str]) -> pa.Table:
     rows = []
     for pod, (ev, accounts) in flagged.items():
@@ -432,31 +426,29 @@ def _pods_table(flagged: dict[str, tuple[GroupEvidence, list[str]]], examples: d
                 "median_delay_minutes": ev.median_delay_minutes, "prompt_share": ev.prompt_share,
                 "reciprocity": ev.reciprocity, "coverage": ev.coverage,
                 "member_coverage": ev.member_coverage[account], "lift": ev.lift,
-                "generic_comment_share": ev.generic_comment_share, "pod_engagements": ev.pod_engagements,
-                "example_comments": examples.get(pod),
+                "generic_comment_share": comments.get(pod, (None, None))[0], "pod_engagements": ev.pod_engagements,
+                "example_comments": comments.get(pod, (None, None))[1],
             })
     schema = pa.schema(list(POD_COLUMNS.items()))
     return pa.Table.from_pylist(rows, schema=schema)
 
 
 def authenticity(interactions: ir.Table, pod_of: dict[str, str]) -> ir.Table:
-    """`is_authentic` per interaction: false when a pod member made it on another member's post."""
+    """`is_authentic` per interaction (with its kind and post author, for the figures): false when
+    a pod member made it on another member's post."""
+    base = interactions.select("interaction_id", "kind", "actor_id", "post_author_id")
     if not pod_of:
-        return interactions.select("interaction_id", is_authentic=ibis.literal(True))
+        return base.select("interaction_id", "kind", "post_author_id", is_authentic=ibis.literal(True))
     members = _membership_table(pod_of)
     authors = members.select(_a_account=members._m_account, _a_pod=members._m_pod)
-    joined = (
-        interactions.select("interaction_id", "actor_id", "post_author_id")
-        .left_join(members, ibis._.actor_id == members._m_account)
-        .left_join(authors, ibis._.post_author_id == authors._a_account)
-    )
+    joined = base.left_join(members, base.actor_id == members._m_account)
+    joined = joined.left_join(authors, joined.post_author_id == authors._a_account)
     traded = (joined._m_pod == joined._a_pod) & (joined.actor_id != joined.post_author_id)
-    return joined.select("interaction_id", is_authentic=~traded.fill_null(False))
+    return joined.select("interaction_id", "kind", "post_author_id", is_authentic=~traded.fill_null(False))
 
 
-def _summary(ctx: Context, flags: ir.Table, pod_of: dict[str, str], pod_ids: list[str]) -> dict[str, Any]:
-    base = ctx.interactions.select("interaction_id", "kind", "post_author_id")
-    joined = base.join(flags, "interaction_id")
+def _summary(ctx: Context, joined: ir.Table, pod_of: dict[str, str], pod_ids: list[str]) -> dict[str, Any]:
+    """Headline figures from `authenticity`'s table: pods' share of engagement, raw and clean on brand posts."""
     is_pod = (~joined.is_authentic).cast("int64")
     engagement = joined.kind.isin(ENGAGEMENT_KINDS)
     on_brand = joined.post_author_id.isin(ctx.brand_ids) if ctx.brand_ids else ibis.literal(False)
@@ -527,7 +519,7 @@ def _evidence_inputs(engaged: ir.Table, groups: dict[str, Any], settings: PodSet
     inside = _inside_groups(engaged, groups)
     directed = directed_engagement(inside, settings.prompt_minutes).to_pandas()
     rows = inside.select(
-        "actor_id", "author_id", "post_id", "delay_minutes", "interactions", "comments", "generic_comments", "group",
+        "actor_id", "author_id", "post_id", "delay_minutes", "interactions", "group",
     ).to_pandas()
     return rows, directed
 
@@ -539,7 +531,7 @@ def detect_pods(ctx: Context) -> Output:
         return _empty_output(ctx, "disabled in the configuration")
     interactions, posts = ctx.inputs["interactions"], ctx.inputs["posts"]
     ctx.progress("pods: engagements")
-    engaged = engagements(interactions, posts, settings).cache()
+    engaged = engagements(interactions, posts).cache()
     try:
         ctx.progress("pods: co-engagement")
         pairs = candidate_pairs(engaged, posts, settings).to_pandas()
@@ -547,6 +539,7 @@ def detect_pods(ctx: Context) -> Output:
         groups = cluster_pairs(pairs, settings)
         if not groups:
             return _empty_output(ctx)
+        ctx.progress("pods: evidence")
         flagged = _score_groups(groups, *_evidence_inputs(engaged, groups, settings), pairs, settings)
         core = {account: pod for pod, (_, accounts) in flagged.items() for account in accounts}
         if not core:
@@ -565,14 +558,17 @@ def detect_pods(ctx: Context) -> Output:
     finally:
         engaged.release()
     pod_of = {account: pod for pod, (_, accounts) in flagged.items() for account in accounts}
-    table = _pods_table(flagged, _example_comments(interactions, posts, pod_of), ctx.brand_ids)
+    ctx.progress("pods: comments")
+    table = _pods_table(flagged, pod_comments(interactions, posts, pod_of, settings), ctx.brand_ids)
     account_columns = pa.table({
         "account_id": pa.array(list(pod_of), pa.string()),
         "pod_id": pa.array(list(pod_of.values()), pa.string()),
         "pod_score": pa.array([flagged[pod][0].score for pod in pod_of.values()], pa.float64()),
     })
     flags = authenticity(ctx.interactions, pod_of)
+    ctx.progress("pods: clean figures")
     return Output(
-        tables={"pods": table}, account_columns=account_columns, interaction_columns=flags,
+        tables={"pods": table}, account_columns=account_columns,
+        interaction_columns=flags.select("interaction_id", "is_authentic"),
         summary=_summary(ctx, flags, pod_of, list(flagged)),
     )
