@@ -87,7 +87,7 @@ class Store:
             )
 
     def arrow(self, name: str) -> pa.Table:
-        return self.con.execute(f"SELECT * FROM {_quote(name)}").fetch_arrow_table()
+        return self.con.execute(f"SELECT * FROM {_quote(name)}").to_arrow_table()
 
     def result(self, name: str) -> pa.Table:
         """A result table written by `analyze`, e.g. `result('accounts')`."""
