@@ -74,7 +74,8 @@ import duckdb, ibis
 from liens.analyses.pods import engagements, co_engagement_edges
 from liens.config import Config
 settings = Config().pods
-con = ibis.duckdb.connect()
+# The full co-action edge list is quadratic on a viral post: bounded memory, spilled to disk.
+con = ibis.duckdb.connect(memory_limit=MEMORY, temp_directory=TEMP)
 raw = duckdb.connect(STORE, read_only=True)
 for name in ("interactions", "posts"):
     con.create_table(name, raw.execute(f"SELECT * FROM {name}").fetch_arrow_table())
@@ -186,7 +187,7 @@ def main() -> None:
               f"hard negatives flagged {ours['hard_negatives_flagged']}, flagged {ours['flagged']} / planted {ours['planted']}",
               flush=True)
         edges_file = OUT / f"pods-{size}-edges.parquet"
-        full = measure(_code(_EDGES, STORE=str(store), OUTFILE=str(edges_file)))
+        full = measure(_code(_EDGES, STORE=str(store), OUTFILE=str(edges_file), MEMORY="3GB", TEMP=str(OUT / "spill")))
         print(f"liens full co-engagement edge list (window {window_s} s, weight >= {settings.min_co_engagements}): "
               f"{full['edges']:,} edges in {full['seconds']:.1f} s, peak {full['peak_mb']:.0f} MB", flush=True)
         row = {"size": size, "ours": ours, "ours_edges": full}
