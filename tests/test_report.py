@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
+import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 from liens import api
 from liens.analyses.runner import stored_summary
-from liens.presentation.report import build_report, export_charts, render_report
+from liens.presentation.report import build_report, export_charts, render_report, report_charts
+from liens.presentation.report.charts import export_chart
 from liens.presentation.report.sections import VIEWS, presented
 from liens.presentation.report.source import Source
 from liens.presentation.report.texts import has_text
@@ -97,9 +101,10 @@ def sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-@pytest.fixture(scope="module")
-def small_store(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("report")
+@lru_cache(maxsize=1)
+def _analysed_template() -> Path:
+    """The hand-built dataset, loaded and analysed once per test session (the analyses take a while)."""
+    root = Path(tempfile.mkdtemp(prefix="liens-report-test-"))
     data = hand_built_dataset(root / "data")
     path = root / "small.duckdb"
     with Store(path) as store:
@@ -107,6 +112,17 @@ def small_store(tmp_path_factory) -> Path:
         api.analyze(store)
         plant_results(store)
     return path
+
+
+def analysed_store(folder: Path) -> Path:
+    """A private copy of the analysed hand-built store."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(_analysed_template(), folder / "small.duckdb"))
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory) -> Path:
+    return analysed_store(tmp_path_factory.mktemp("report"))
 
 
 def test_report_is_self_contained_and_offline(small_store, tmp_path):
@@ -190,13 +206,18 @@ def test_missing_analysis_says_so_in_one_line(tmp_path):
 
 def test_charts_export_to_svg_and_png(small_store, tmp_path):
     with Store(small_store) as store:
-        files = export_charts(store, tmp_path / "charts", lang="fr", formats=("svg", "png"))
-    svgs = [f for f in files if f.suffix == ".svg"]
-    pngs = [f for f in files if f.suffix == ".png"]
-    assert svgs and len(svgs) == len(pngs)
-    assert all(f.stat().st_size > 500 for f in files)
+        files = export_charts(store, tmp_path / "charts", lang="fr", formats=("svg",))
+        ids = [c.id for c in report_charts(store, "fr")]
+    assert sorted(f.stem for f in files) == sorted(ids) and "vanity-audience" in ids
     text = (tmp_path / "charts" / "vanity-audience.svg").read_text(encoding="utf-8")
-    assert "Abonnés" in text and "<script" not in text
+    assert "Abonnés" in text and "12 600" in text and "<script" not in text
+    png = export_chart(report_charts_by_id(small_store)["vanity-rate"], tmp_path / "rate.png", lang="en")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def report_charts_by_id(path: Path) -> dict:
+    with Store(path) as store:
+        return {c.id: c.spec for c in report_charts(store, "en")}
 
 
 def test_report_command(small_store, tmp_path):

@@ -7,25 +7,17 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from liens import api
 from liens.presentation.cli.present import is_loopback
 from liens.presentation.web import create_app
 from liens.store import Store
-from test_report import XSS_IMG, XSS_SCRIPT, hand_built_dataset, plant_results
+from test_report import XSS_IMG, XSS_SCRIPT, analysed_store
 
 TOKEN = "s3cret-token-0123456789"
 
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("web")
-    data = hand_built_dataset(root / "data")
-    path = root / "web.duckdb"
-    with Store(path) as store:
-        api.load(data, store)
-        api.analyze(store)
-        plant_results(store)
-    return path
+    return analysed_store(tmp_path_factory.mktemp("web"))
 
 
 @pytest.fixture(scope="module")
