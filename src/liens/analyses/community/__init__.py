@@ -24,7 +24,7 @@ from .content import content_figures, post_figures
 from .identities import member_ids
 from .members import LEVELS, conversation_depth, member_figures, member_levels, monthly_activity
 from .retention import cohorts, member_months, member_status, periods
-from .weights import brand_scope, community_base, month_index, weight_expr
+from .weights import brand_scope, community_base, weight_expr, written_table
 
 __all__ = ["community", "LEVELS", "KINDS"]
 
@@ -34,8 +34,7 @@ def community(ctx: Context) -> Output:
     ctx.progress("community: identities")
     ids = member_ids(ctx).cache()
     base = community_base(ctx, ids)
-    span = ctx.interactions.agg(end=ctx.interactions.created_at.max()).to_pyarrow().to_pylist()[0]
-    end: datetime | None = span["end"]
+    end: datetime | None = _scalar(ctx.inputs["interactions"].created_at.max())
     first_month = base.month.min().to_pyarrow().as_py()
     last_month = None if end is None else end.year * 12 + end.month - 1
     months = (first_month, last_month) if first_month is not None and last_month is not None else (0, -1)
@@ -44,9 +43,10 @@ def community(ctx: Context) -> Output:
     figures = member_figures(base, settings).cache()
     levels = member_levels(monthly_activity(base), figures, months, settings)
     status = member_status(figures, base, end or datetime(1970, 1, 1), settings)
-    depth, threads = conversation_depth(ctx.interactions, base, ids, brand_scope(ctx, ctx.interactions))
+    written = written_table(ctx)
+    depth, threads = conversation_depth(written, base, ids, brand_scope(ctx, written))
     ctx.progress("community: ambassadors")
-    found = ambassadors(ctx, base, figures, ids).cache()
+    found = ambassadors(ctx, base, written, figures, ids).cache()
     kinds = primary_kinds(found)
     accounts_per_member = ids.group_by("member_id").agg(accounts=ids.count())
 

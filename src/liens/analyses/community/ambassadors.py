@@ -38,7 +38,7 @@ import ibis.expr.types as ir
 
 from ...config import CommunitySettings
 from ..base import Context
-from .weights import COMMENT_KINDS, WRITTEN_KINDS
+from .weights import COMMENT_KINDS, SPAM_WORDS, WRITTEN_KINDS, matches as _matches
 
 KINDS = ("regular", "defender", "sharer")
 KIND_PRIORITY = ("defender", "sharer", "regular")  # rarest and most telling first
@@ -57,15 +57,6 @@ AGREEMENT_WORDS = (
     r"so true|^\s*\+ ?1|\bagreed\b|\bi agree|\btotally agree|exactly this|same for me|me too\b"
     r"|tellement d'accord|tout [àa] fait d'accord|enti[èe]rement d'accord|\bd'accord avec|exactement [çc]a|pareil pour moi|moi aussi\b"
 )
-# Spam markers (links, follow-for-follow, money schemes), used only when no conversation step ran.
-SPAM_WORDS = (
-    r"https?://|www\.|linktr\.ee|t\.me/|\.io\b|follow for follow|\bf4f\b|\bl4l\b|check my (bio|profile)"
-    r"|passive income|crypto|\$\d+ ?/ ?day|€ par jour|abonne-toi|je m'abonne en retour|dm (me|pour)|collab r[ée]mun[ée]r[ée]e"
-)
-
-
-def _matches(text: ir.StringValue, pattern: str) -> ir.BooleanValue:
-    return text.lower().re_search(pattern).fill_null(False)
 
 
 def _is_critique(t: ir.Table, text: ir.StringValue) -> ir.BooleanValue:
@@ -95,22 +86,17 @@ def _takes_brand_side(t: ir.Table, text: ir.StringValue) -> ir.BooleanValue:
     return ~against
 
 
-def _defences(ctx: Context, base: ir.Table) -> ir.Table:
-    """Clean replies by a person supporting the brand under someone else's critique."""
-    inter = ctx.interactions
-    wanted = [c for c in ("intent", "sentiment") if c in inter.columns]
+def _defences(base: ir.Table, written: ir.Table) -> ir.Table:
+    """Clean replies by a person taking the brand's side under someone else's critique."""
+    wanted = [c for c in ("intent", "sentiment") if c in written.columns]
     replies = base.filter(base.is_clean, base.parent_id.notnull(), base.kind.isin(COMMENT_KINDS))
-    replies = replies.join(inter.select("interaction_id", *wanted), "interaction_id")
-    parents = inter.select(
-        _pid=inter.interaction_id, _pactor=inter.actor_id, _pbrand=inter.is_brand_actor,
-        **{f"p_{c}": inter[c] for c in wanted},
+    replies = replies.join(written.select("interaction_id", *wanted, _text=written.text), "interaction_id")
+    # The parents' texts feed the lexicons (alone when no conversation step ran, a safety net otherwise).
+    parents = written.select(
+        _pid=written.interaction_id, _pactor=written.actor_id, _pbrand=written.is_brand_actor,
+        _ptext=written.text, **{f"p_{c}": written[c] for c in wanted},
     )
     pairs = replies.join(parents, replies.parent_id == parents._pid)
-    # The texts, for the lexicons (alone when no conversation step ran, a safety net otherwise).
-    raw = ctx.inputs["interactions"].select(_tid="interaction_id", _text="text")
-    pairs = pairs.left_join(raw, pairs.interaction_id == raw._tid).drop("_tid")
-    ptext = raw.select(_ptid=raw._tid, _ptext=raw._text)
-    pairs = pairs.left_join(ptext, pairs.parent_id == ptext._ptid).drop("_ptid")
     keep = (
         ~pairs._pbrand.fill_null(False)
         & (pairs._pactor != pairs.actor_id)
@@ -123,7 +109,7 @@ def _defences(ctx: Context, base: ir.Table) -> ir.Table:
     )
 
 
-def _shares(ctx: Context, base: ir.Table, settings: CommunitySettings) -> ir.Table:
+def _shares(ctx: Context, base: ir.Table, written: ir.Table, settings: CommunitySettings) -> ir.Table:
     """Clean, unprompted shares of the brand's posts and mentions of the brand."""
     brand = ctx.brand_ids
     share = (base.kind == "share") & base.is_on_brand_post
@@ -132,8 +118,7 @@ def _shares(ctx: Context, base: ir.Table, settings: CommunitySettings) -> ir.Tab
         mention = mention & base.target_id.isin(brand)
     rows = base.filter(base.is_clean, share | mention)
     # Prompted by the brand: a reply to one of its interactions...
-    inter = ctx.interactions
-    brand_acts = inter.filter(inter.is_brand_actor).select(_bid=inter.interaction_id)
+    brand_acts = written.filter(written.is_brand_actor).select(_bid=written.interaction_id)
     rows = rows.left_join(brand_acts, rows.parent_id == brand_acts._bid)
     rows = rows.filter(rows._bid.isnull()).drop("_bid")
     # ...or by a contest: a post whose campaign names one.
@@ -154,16 +139,10 @@ def _shares(ctx: Context, base: ir.Table, settings: CommunitySettings) -> ir.Tab
     )
 
 
-def _comments(ctx: Context, base: ir.Table) -> ir.Table:
+def _comments(base: ir.Table, written: ir.Table) -> ir.Table:
     """Clean comments and replies on the brand's content, spam left out."""
     rows = base.filter(base.is_clean, base.kind.isin(COMMENT_KINDS))
-    inter = ctx.interactions
-    if "intent" in inter.columns:
-        spam = inter.filter(inter.intent == "spam").select(_sid=inter.interaction_id)
-    else:
-        raw = ctx.inputs["interactions"]
-        raw = raw.filter(raw.kind.isin(COMMENT_KINDS))
-        spam = raw.filter(_matches(raw.text, SPAM_WORDS)).select(_sid=raw.interaction_id)
+    spam = written.filter(written.is_spam).select(_sid=written.interaction_id)
     rows = rows.left_join(spam, rows.interaction_id == spam._sid)
     rows = rows.filter(rows._sid.isnull())
     return rows.select(
@@ -173,18 +152,13 @@ def _comments(ctx: Context, base: ir.Table) -> ir.Table:
     )
 
 
-def _spammers(ctx: Context, base: ir.Table) -> ir.Table:
+def _spammers(base: ir.Table, written: ir.Table) -> ir.Table:
     """Persons at least half of whose texts (two or more) are spam: never ambassadors, whatever a
     classifier missed among their other texts."""
-    written = base.filter(base.kind.isin(WRITTEN_KINDS))
-    inter = ctx.interactions
-    if "intent" in inter.columns:
-        flags = inter.select(_sid=inter.interaction_id, _spam=inter.intent.fill_null("") == "spam")
-    else:
-        raw = ctx.inputs["interactions"]
-        flags = raw.select(_sid=raw.interaction_id, _spam=_matches(raw.text, SPAM_WORDS))
-    written = written.join(flags, written.interaction_id == flags._sid)
-    per = written.group_by("member_id").agg(texts=written.count(), spam=written._spam.sum())
+    mine = base.filter(base.kind.isin(WRITTEN_KINDS)).select("interaction_id", "member_id")
+    flags = written.select(_sid=written.interaction_id, _spam=written.is_spam)
+    mine = mine.join(flags, mine.interaction_id == flags._sid)
+    per = mine.group_by("member_id").agg(texts=mine.count(), spam=mine._spam.sum())
     return per.filter((per.spam >= 2) & (per.spam * 2 >= per.texts)).select("member_id")
 
 
@@ -211,7 +185,7 @@ def _chance_weeks(ctx: Context, ids: ir.Table, members: ir.Table, candidates: ir
     return weeks.group_by("member_id").agg(_chances=weeks.week.nunique())
 
 
-def ambassadors(ctx: Context, base: ir.Table, members: ir.Table, ids: ir.Table) -> ir.Table:
+def ambassadors(ctx: Context, base: ir.Table, written: ir.Table, members: ir.Table, ids: ir.Table) -> ir.Table:
     """One row per (member, kind): the evidence, a few example interactions, and a rank within the kind.
 
     `members` gives each person's first and last activity: a regular's comment weeks are measured
@@ -219,9 +193,9 @@ def ambassadors(ctx: Context, base: ir.Table, members: ir.Table, ids: ir.Table) 
     """
     settings = ctx.config.community
     evidence = ibis.union(
-        _comments(ctx, base).mutate(kind=ibis.literal("regular")),
-        _defences(ctx, base).mutate(kind=ibis.literal("defender")),
-        _shares(ctx, base, settings).mutate(kind=ibis.literal("sharer")),
+        _comments(base, written).mutate(kind=ibis.literal("regular")),
+        _defences(base, written).mutate(kind=ibis.literal("defender")),
+        _shares(ctx, base, written, settings).mutate(kind=ibis.literal("sharer")),
     )
     per = evidence.group_by(["member_id", "kind"]).agg(
         evidence_count=evidence.count(),
@@ -250,7 +224,7 @@ def ambassadors(ctx: Context, base: ir.Table, members: ir.Table, ids: ir.Table) 
     )
     per = per.mutate(strength=strength, week_share=(per.kind == "regular").ifelse(week_share, ibis.null("float64")))
     per = per.filter(keep)
-    spammers = _spammers(ctx, base).mutate(_spammer=ibis.literal(True))
+    spammers = _spammers(base, written).mutate(_spammer=ibis.literal(True))
     per = per.left_join(spammers, "member_id").drop("member_id_right")
     per = per.filter(per._spammer.isnull()).drop("_spammer")
     # The account that carries most of a person's evidence, and the latest examples.

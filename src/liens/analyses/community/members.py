@@ -102,18 +102,20 @@ def member_levels(monthly: ir.Table, members: ir.Table, months: tuple[int, int],
 
 
 def conversation_depth(
-    ctx_interactions: ir.Table, base: ir.Table, ids: ir.Table, scope: ir.BooleanValue
+    written: ir.Table, base: ir.Table, ids: ir.Table, scope: ir.BooleanValue
 ) -> tuple[ir.Table, ir.Table]:
     """Threads and turns between each person and the brand.
 
     A thread is a comment with at least one reply (a reply to a reply counts in its grandparent's
     thread). A turn is a clean reply by a person to the brand, or a reply by the brand to a person.
-    Returns (per member: threads, brand_turns) and (per thread: replies, participants, brand_replied).
+    `written` holds the written interactions (replies and what they answer); `scope` filters it to
+    the brand's community. Returns (per member: threads, brand_turns) and (per thread: replies,
+    participants, brand_replied).
     """
-    inter = ctx_interactions.filter(scope)
-    parents = ctx_interactions.select(
-        _pid=ctx_interactions.interaction_id, _pactor=ctx_interactions.actor_id,
-        _pbrand=ctx_interactions.is_brand_actor, _pparent=ctx_interactions.parent_id,
+    inter = written.filter(scope)
+    parents = written.select(
+        _pid=written.interaction_id, _pactor=written.actor_id,
+        _pbrand=written.is_brand_actor, _pparent=written.parent_id,
     )
     replies = inter.filter(inter.parent_id.notnull())
     replies = replies.join(parents, replies.parent_id == parents._pid)

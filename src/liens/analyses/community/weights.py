@@ -84,6 +84,40 @@ def community_base(ctx: Context, members: ir.Table) -> ir.Table:
         is_on_brand_post=(joined.post_author_id.isin(ctx.brand_ids) if ctx.brand_ids else joined.post_id.notnull()),
         week=joined.created_at.truncate("W").cast("date"),
         month=month_index(joined.created_at),
-        text_length=joined.text_length,
     )
     return base.cache()
+
+
+def written_table(ctx: Context) -> ir.Table:
+    """Every written interaction (comment, reply, story reply, DM, mention), the brand's included, with
+    its text, whether it is spam and, when the conversation step ran, its intent and sentiment. Cached:
+    threads, critiques, defences and spam all read it, and it is a fraction of the interactions."""
+    inter = ctx.interactions
+    extra = [c for c in ("intent", "sentiment") if c in inter.columns]
+    mine = inter.filter(inter.kind.isin(WRITTEN_KINDS)).select(
+        "interaction_id", "kind", "actor_id", "post_id", "post_author_id", "target_id", "parent_id",
+        "is_brand_actor", *extra,
+    )
+    raw = ctx.inputs["interactions"]
+    raw = raw.filter(raw.kind.isin(WRITTEN_KINDS)).select(_tid=raw.interaction_id, text=raw.text)
+    joined = mine.left_join(raw, mine.interaction_id == raw._tid).drop("_tid")
+    return joined.mutate(is_spam=spam_flag(joined)).cache()
+
+
+# Spam markers (links, follow-for-follow, money schemes): used only when no conversation step ran.
+SPAM_WORDS = (
+    r"https?://|www\.|linktr\.ee|t\.me/|\.io\b|follow for follow|\bf4f\b|\bl4l\b|check my (bio|profile)"
+    r"|passive income|crypto|\$\d+ ?/ ?day|€ par jour|abonne-toi|je m'abonne en retour|dm (me|pour)|collab r[ée]mun[ée]r[ée]e"
+)
+
+
+def matches(text: ir.StringValue, pattern: str) -> ir.BooleanValue:
+    """Case-insensitive regular-expression match; a missing text matches nothing."""
+    return text.lower().re_search(pattern).fill_null(False)
+
+
+def spam_flag(written: ir.Table) -> ir.BooleanValue:
+    """Spam: the conversation step's intent, else the `SPAM_WORDS` lexicon."""
+    if "intent" in written.columns:
+        return written.intent.fill_null("") == "spam"
+    return matches(written.text, SPAM_WORDS)
