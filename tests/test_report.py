@@ -229,3 +229,38 @@ def test_report_command(small_store, tmp_path):
     result = CliRunner().invoke(app, ["report", "--store", str(small_store), "--out", str(out), "--lang", "fr"])
     assert result.exit_code == 0, result.output
     assert out.exists() and 'lang="fr"' in out.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def generated_store(tmp_path_factory) -> Path:
+    """A small planted-truth world from the generator, analysed by every step."""
+    root = tmp_path_factory.mktemp("generated")
+    api.generate(root / "world", accounts=500, seed=11)
+    path = root / "world.duckdb"
+    with Store(path) as store:
+        api.load(root / "world", store)
+        api.analyze(store)
+    return path
+
+
+def test_generated_world_report_shows_everything(generated_store):
+    with Store(generated_store) as store:
+        names = store.result_names()
+        summary = stored_summary(store)
+        html = render_report(Source(store.con), "en")
+        n_pods = store.con.execute("SELECT count(DISTINCT pod_id) FROM result_pods").fetchone()[0]
+    assert not [n for n in names if not presented(n)]
+    shown = {name for group in re.findall(r'data-tables?="([^"]*)"', html) for name in group.split()}
+    assert set(names) <= shown and "data-fallback" not in html
+    figures = set(re.findall(r'data-figure="([^"]+)"', html))
+    assert all(has_text(f"fig:{k}") and (k in figures or f"<td>{k}</td>" in html) for k in summary)
+    # The generator plants pods; the report lists each once, linked to its evidence.
+    assert n_pods == summary["pod_count"] >= 1
+    pods = re.search(r'<div class="block table-block" data-table="pods">.*?</table>', html, flags=re.S).group(0)
+    assert len(re.findall(r"<tr><td", pods)) == min(n_pods, 15)
+    # The first recommended action is the unanswered queue, with its exact size.
+    actions = re.search(r'<ol class="actions">(.*?)</ol>', html, flags=re.S).group(1)
+    first = re.search(r"<li[^>]*>(.*?)</li>", actions, flags=re.S).group(1)
+    assert first.startswith(f"Answer the {summary['unanswered']:,} messages")
+    # Vanity next to real: the followers and the real reachable audience, as computed.
+    assert f"{summary['followers']:,}" in html and f"{summary['real_reachable_audience']:,}" in html

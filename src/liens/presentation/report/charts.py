@@ -17,6 +17,7 @@ import altair as alt
 
 PALETTE = {"vanity": "#9aa5b1", "real": "#1f7a5a", "alert": "#c2410c", "accent": "#2563eb", "muted": "#cbd5e1"}
 HEIGHT = 260
+MARK_COLORS = {"bought": PALETTE["alert"], "viral": "#7c3aed", "campaign": "#0891b2", "organic": "#65a30d"}
 LOCALES = {"fr": "fr-FR", "en": "en-US"}
 
 
@@ -103,13 +104,13 @@ def timeline(values: Sequence[dict[str, Any]], *, x: str, y: str, title: str, x_
         tooltip=[alt.Tooltip(f"{x}:T", title=x_title), alt.Tooltip(f"{y}:Q", title=y_title, format=fmt)],
     )
     layers: list[Any] = [line]
+    present = list(dict.fromkeys(str(m["label"]) for m in marks))
     if marks:
         layers.append(
             alt.Chart(alt.Data(values=list(marks))).mark_point(size=110, filled=True, shape="triangle-up", opacity=1)
             .encode(x=alt.X(f"{x}:T"), y=alt.Y(f"{y}:Q"),
                     color=alt.Color("label:N", title=mark_label, legend=alt.Legend(orient="top"),
-                                    scale=alt.Scale(domain=["bought", "viral", "campaign", "organic", "spike"],
-                                                    range=[PALETTE["alert"], "#7c3aed", "#0891b2", "#65a30d", "#64748b"])),
+                                    scale=alt.Scale(domain=list(present), range=[MARK_COLORS.get(k, "#64748b") for k in present])),
                     tooltip=[alt.Tooltip(f"{x}:T", title=x_title), alt.Tooltip("label:N", title=mark_label),
                              alt.Tooltip(f"{y}:Q", title=y_title, format=fmt)])
         )

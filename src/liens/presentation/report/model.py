@@ -21,6 +21,7 @@ class Cell:
     href: str | None = None
     numeric: bool = False
     sort_value: Any = None  # raw value, for client-side sorting in the report
+    wrap: bool = False  # long text (comments, reasons) wraps; short values (ids, dates) stay on one line
 
 
 @dataclass
@@ -104,7 +105,8 @@ def fmt_value(value: Any, lang: str, column: str = "") -> str:
             return format_percent(value, lang)
         if column.endswith(("_minutes", "minutes")):
             return format_duration(value, lang)
-        return format_number(value, lang, decimals=0 if abs(value) >= 100 else 2)
+        whole = value == int(value) and abs(value) >= 1
+        return format_number(value, lang, decimals=0 if abs(value) >= 100 or whole else 2)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):

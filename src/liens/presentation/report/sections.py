@@ -190,7 +190,8 @@ class Build:
             v = row.get(c)
             href = self.link(links[c], str(v)) if (self.link and c in links and v is not None) else None
             sort_value = v if numeric(v) else (str(v) if v is not None else "")
-            out.append(Cell(fmt_value(v, self.lang, c), href, numeric(v), sort_value))
+            text = fmt_value(v, self.lang, c)
+            out.append(Cell(text, href, numeric(v), sort_value, wrap=len(text) > 32))
         return out
 
     def table(self, name: str, view: TableView | None = None, *, title: str | None = None,
@@ -438,10 +439,9 @@ def _pods_blocks(b: Build) -> list[Any]:
     tiles += [x for x in (b.figure_tile("pod_engagement_share", tone="alert"),
                           b.figure_tile("brand_posts_engagement_pods", tone="alert")) if x]
     blocks.append(tiles)
-    brand_pods = summ.get("brand_pod_ids") or [r["pod_id"] for r in rows if r.get("has_brand")]
     b.shown_figures.update(k for k in ("brand_in_pod", "brand_pod_ids") if k in summ)
-    for pod in brand_pods:
-        blocks.append(Note(b.t("brand_in_pod", account=", ".join(summ.get("brand_accounts") or []), pod=pod), tone="alert"))
+    for r in _brand_pod_members(b):
+        blocks.append(Note(b.t("brand_in_pod", account=r["account_id"], pod=r["pod_id"]), tone="alert"))
     if summ.get("pods_skipped"):
         b.shown_figures.add("pods_skipped")
         blocks.append(Note(str(summ["pods_skipped"])))
@@ -450,6 +450,17 @@ def _pods_blocks(b: Build) -> list[Any]:
         [b.cells(r, shown, {"pod_id": "pod"}) for r in rows[: b.limit]], len(rows), "pods",
         more_href=b.table_href("pods") if b.table_href else None))
     return blocks
+
+
+def _brand_pod_members(b: Build) -> list[dict[str, Any]]:
+    """(pod_id, account_id) of the brand's own accounts found in a pod."""
+    src = b.src
+    if not src.has_col("pods", "pod_id", "account_id"):
+        return []
+    brands = b.src.summary.get("brand_accounts") or []
+    flagged = "coalesce(is_brand, FALSE) OR " if src.has_col("pods", "is_brand") else ""
+    return src.rows(f"SELECT DISTINCT pod_id, account_id FROM {src.ref('pods')} "
+                    f"WHERE {flagged}account_id IN (SELECT unnest(?)) ORDER BY 1, 2", [brands])
 
 
 def community_section(b: Build) -> Section:
@@ -754,9 +765,7 @@ def recommended_actions(b: Build) -> list[Action]:
             out.append(Action(b.t("act_leads", n=b.num(n)), 90, ("leads",)))
     brands = s.get("brand_accounts") or []
     if src.has("pods") and src.has_col("pods", "pod_id", "account_id"):
-        mine = src.rows(f"SELECT DISTINCT pod_id, account_id FROM {src.ref('pods')} WHERE account_id IN (SELECT unnest(?))",
-                        [brands]) if brands else []
-        for r in mine:
+        for r in _brand_pod_members(b):
             out.append(Action(b.t("act_leave_pod", pod=r["pod_id"], account=r["account_id"]), 95, ("pods",)))
         _k, share = pick(s, "pod_engagement_share", "pod_share")
         if share is None:
