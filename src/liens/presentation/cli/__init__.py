@@ -21,6 +21,7 @@ FEATURE_MODULES = [
     "liens.presentation.cli.conversation",
     "liens.presentation.cli.community",
     "liens.presentation.cli.business",
+    "liens.presentation.cli.privacy",
 ]
 
 for _module in FEATURE_MODULES:
