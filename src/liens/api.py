@@ -113,3 +113,10 @@ def generate(out: str | Path, *, accounts: int = 5000, seed: int = 0, **options:
         return generate_world(Path(out), accounts=accounts, seed=seed, **options)
     except ValueError as error:  # a world too small to hold every planted structure
         raise ConfigError(str(error)) from None
+
+
+# Audience quality beyond `analyze`: train a fake-follower model on your labels, evaluate it, vet an influencer.
+from .analyses.audience.api import evaluate_model, train_model, vet_account  # noqa: E402
+
+__all__ = ["Results", "analyze", "evaluate_model", "generate", "load", "open_store", "results", "train_model",
+           "vet_account"]
