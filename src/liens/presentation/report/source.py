@@ -47,23 +47,36 @@ class Filters:
         return out
 
 
+def read_catalog(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """{table: {column: type}} for the whole store, in one query (the dashboard reads it once)."""
+    rows = con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+    ).fetchall()
+    catalog: dict[str, dict[str, str]] = {}
+    for table, column, kind in rows:
+        catalog.setdefault(table, {})[column] = kind
+    return catalog
+
+
 class Source:
-    """A store's results, seen through optional filters."""
+    """A store's results, seen through optional filters.
+
+    `catalog` and `summary` may be passed in when the caller already holds them (the dashboard
+    reads them once: its store is opened read-only and cannot change under it).
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
-                 summary: dict[str, Any] | None = None) -> None:
+                 summary: dict[str, Any] | None = None, catalog: dict[str, dict[str, str]] | None = None) -> None:
         self.con = con
         self.filters = filters or Filters()
         self._summary = summary
-        self._columns: dict[str, dict[str, str]] = {}
+        self.catalog = catalog if catalog is not None else read_catalog(con)
 
     # -- catalogue ---------------------------------------------------------------------------
     @cached_property
     def tables(self) -> list[str]:
-        rows = self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name"
-        ).fetchall()
-        return [r[0] for r in rows]
+        return sorted(self.catalog)
 
     @cached_property
     def names(self) -> list[str]:
@@ -77,15 +90,7 @@ class Source:
         return name in self.tables
 
     def columns(self, name: str, *, result: bool = True) -> dict[str, str]:
-        table = RESULT_PREFIX + name if result else name
-        if table not in self._columns:
-            rows = self.con.execute(
-                "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
-                [table],
-            ).fetchall()
-            self._columns[table] = {r[0]: r[1] for r in rows}
-        return self._columns[table]
+        return self.catalog.get(RESULT_PREFIX + name if result else name, {})
 
     def has_col(self, name: str, *cols: str) -> bool:
         present = self.columns(name)

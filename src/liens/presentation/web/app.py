@@ -24,7 +24,8 @@ from ..report.charts import vega_bundle
 from ..report.model import Cell, TableBlock, fmt_value, numeric
 from ..report.render import bind_language, environment, static_text
 from ..report.sections import SECTION_KEYS, Build, build_sections, section_title
-from ..report.source import Filters, Source
+from ..report.source import Filters, read_catalog
+from ..report.source import Source as _Source
 from ..report.texts import label, table_title
 
 HERE = Path(__file__).parent
@@ -82,11 +83,18 @@ def create_app(store_path: str | Path, token: str | None = None, lang: str = "en
     if not store_path.exists():
         raise StoreError(f"store {store_path} does not exist: run `liens load DATASET --store {store_path}` first")
     root = duckdb.connect(str(store_path), read_only=True)
+    root.execute("SET TimeZone = 'UTC'")
+    # Read-only: the catalogue and the summary cannot change while we serve, so read them once.
+    catalog = read_catalog(root)
+    summary = _Source(root, catalog=catalog).summary
     lock = threading.Lock()
     env = environment(HERE / "templates")
     default_lang = lang if lang in ("en", "fr") else "en"
     app = FastAPI(title="Liens", version="1", description="Results of a Liens store: what is real in a brand's social presence.",
                   docs_url=None, redoc_url=None)
+
+    def Source(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> _Source:  # noqa: N802
+        return _Source(con, filters, summary=summary, catalog=catalog)
 
     @contextmanager
     def cursor() -> Iterator[duckdb.DuckDBPyConnection]:
