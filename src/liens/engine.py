@@ -1,7 +1,8 @@
 """The one place where the engine is chosen.
 
-Analyses are Ibis expressions; this module hands them a backend. DuckDB (the store file) is the
-default; Spark is selected here too once the `spark` extra is installed.
+Analyses are Ibis expressions; this module hands them a backend, and the runner a workspace (where
+inputs come from and results go, see `engines/__init__.py`). DuckDB (the store file) is the
+default; Spark needs the `spark` extra.
 """
 
 from __future__ import annotations
@@ -11,19 +12,50 @@ from typing import Any
 import ibis
 from ibis.backends import BaseBackend
 
+from .engines import DuckDBWorkspace, Workspace
 from .store.store import Store
 
 ENGINES = ("duckdb", "spark")
 
 
-def connect(store: Store, engine: str = "duckdb", **options: Any) -> BaseBackend:
+def _unknown(engine: str) -> Exception:
+    from .errors import ConfigError
+
+    return ConfigError(f"unknown engine '{engine}' (expected one of {', '.join(ENGINES)})")
+
+
+def connect(store: Store | None, engine: str = "duckdb", **options: Any) -> BaseBackend:
     """An Ibis backend over the store's tables."""
     if engine == "duckdb":
+        assert store is not None
         return ibis.duckdb.from_connection(store.con)
     if engine == "spark":
         from .engines.spark import connect_spark  # optional extra
 
         return connect_spark(store, **options)
-    from .errors import ConfigError
+    raise _unknown(engine)
 
-    raise ConfigError(f"unknown engine '{engine}' (expected one of {', '.join(ENGINES)})")
+
+def open_workspace(store: Store | None, engine: str = "duckdb", **options: Any) -> Workspace:
+    """Where a run reads its inputs and keeps its tables.
+
+    DuckDB: the store. Spark: `dataset=` (a folder of Parquet tables, local or a URI) or else the
+    store's tables; `session=` (an existing SparkSession), `master=`, `conf=`, `work_dir=`; the
+    results are published into `store`.
+    """
+    if engine == "duckdb":
+        if store is None:
+            from .errors import ConfigError
+
+            raise ConfigError("the DuckDB engine needs a store")
+        unknown = sorted(k for k, v in options.items() if v is not None)
+        if unknown:
+            from .errors import ConfigError
+
+            raise ConfigError(f"option(s) {', '.join(unknown)} only apply to --engine spark")
+        return DuckDBWorkspace(store)
+    if engine == "spark":
+        from .engines.spark import SparkWorkspace  # optional extra
+
+        return SparkWorkspace(store, **options)
+    raise _unknown(engine)

@@ -1,0 +1,92 @@
+"""Where the analyses' tables live while they run: the workspace of an engine.
+
+The runner does not know which engine it drives. It asks a `Workspace` for the canonical input
+tables, saves every table it wants computed once (result tables, the columns a step adds), drops
+scratch tables, and publishes the results and the summary at the end:
+
+- `DuckDBWorkspace`: the store file is both the input and the output (`result_*` tables, the
+  summary in `_liens_meta`).
+- `engines.spark.SparkWorkspace`: inputs are Parquet folders read by Spark (or the store's tables
+  exported to Parquet); tables are materialised as Parquet in a work folder; results are published
+  into the store exactly as DuckDB writes them (and stay as Parquet folders in the work folder).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, Union
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+from ibis.backends import BaseBackend
+
+from ..schema import TABLES
+from ..store.store import RESULT_PREFIX, Store, quote_identifier
+
+TableLike = Union[ir.Table, pa.Table]
+
+
+class Workspace(Protocol):
+    """What the runner needs from an engine."""
+
+    backend: BaseBackend
+
+    def inputs(self) -> dict[str, ir.Table]:
+        """The canonical input tables present (`accounts`, `posts`, `interactions`, optional ones)."""
+        ...
+
+    def clear_results(self) -> None:
+        """Forget the results of an earlier run before a new one starts."""
+        ...
+
+    def save(self, name: str, table: TableLike) -> ir.Table:
+        """Compute `table` once, keep it under `name` and return a handle reading it back."""
+        ...
+
+    def drop(self, name: str) -> None:
+        """Remove a table saved earlier (scratch tables)."""
+        ...
+
+    def publish(self, summary: dict[str, Any], results: list[str]) -> None:
+        """Make the saved `result_*` tables and the summary the store's results."""
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+def as_table(value: TableLike) -> ir.Table:
+    return ibis.memtable(value) if isinstance(value, pa.Table) else value
+
+
+class DuckDBWorkspace:
+    """The default engine: everything happens inside the store file."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.backend = ibis.duckdb.from_connection(store.con)
+
+    def inputs(self) -> dict[str, ir.Table]:
+        self.store.require_data()
+        return {name: self.backend.table(name) for name in TABLES if self.store.has_table(name)}
+
+    def clear_results(self) -> None:
+        for old in self.store.result_names():
+            self.drop(RESULT_PREFIX + old)
+
+    def save(self, name: str, table: TableLike) -> ir.Table:
+        return self.backend.create_table(name, as_table(table), overwrite=True)
+
+    def drop(self, name: str) -> None:
+        self.store.con.execute(f"DROP TABLE IF EXISTS {quote_identifier(name)}")
+
+    def publish(self, summary: dict[str, Any], results: list[str]) -> None:
+        from ..analyses.runner import write_summary
+
+        write_summary(self.store, summary)
+
+    def close(self) -> None:
+        pass
+
+
+__all__ = ["DuckDBWorkspace", "TableLike", "Workspace", "as_table"]

@@ -1,0 +1,402 @@
+"""Apache Spark as the engine: the same Ibis expressions, run by a Spark session.
+
+Optional extra: `pip install 'liens[spark]'` (pyspark and Ibis' PySpark backend). A session is
+either given (a notebook's `spark`) or started here from the usual settings (`master`, `conf`).
+
+How the analyses' tables live on Spark:
+
+- Inputs are Parquet folders as Spark reads them: a dataset v1 folder holding `NAME.parquet` or
+  `NAME/part-*.parquet` per table (local or any URI Spark reads, e.g. `hdfs://`, `s3a://`). Columns
+  are cast to the canonical types of `schema.py` the way the loader does (text trimmed, empty text
+  as missing, kinds lower-cased, absent optional columns as typed nulls). Without a dataset, the
+  store's tables are exported to Parquet in the work folder first.
+- Every table the runner saves (results, columns a step adds, an analysis' cached table) is
+  written as Parquet into the work folder and read back: Spark plans stay short (no lineage
+  growing step after step) and a cluster's executors all see it, if the folder is on shared
+  storage (`work_dir="hdfs://…"`).
+- At the end the `result_*` tables are published into the store exactly as the DuckDB engine
+  writes them, so `liens report`, the dashboard and the results folder work unchanged; they also
+  stay in the work folder (with `summary.json`) when it was given.
+
+Steps that need a library on reduced data (igraph for pod groups, scikit-learn and text models)
+pull that data to the driver with `to_pyarrow()`, as on DuckDB; see docs/scale.md for how large
+it gets.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from ..errors import ConfigError, DatasetError
+from ..schema import BOOLEAN, DATE, FLOAT, INTEGER, MANDATORY_TABLES, STRING, TABLES, TIMESTAMP
+from ..store.store import RESULT_PREFIX, Store, quote_identifier
+from . import TableLike, as_table
+
+try:
+    import sqlglot.expressions as sge
+    from ibis.backends.pyspark import Backend as _PySparkBackend
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+    from pyspark.sql import SparkSession
+except ImportError as error:  # the optional extra is missing
+    raise ConfigError("the Spark engine needs the optional extra: pip install 'liens[spark]'") from error
+
+ibis.pyspark  # loading the backend through ibis registers its options (ibis.options.pyspark)
+
+# Settings every session gets: timestamps are naive UTC as in the store; Arrow for driver transfers;
+# Parquet timestamps DuckDB and pyarrow read without the legacy INT96 encoding.
+SESSION_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+}
+# Only when this module starts the session (core settings cannot change on a running one).
+START_CONF = {"spark.ui.showConsoleProgress": "false"}
+
+_IBIS_TYPES = {STRING: "string", TIMESTAMP: "timestamp", DATE: "date", INTEGER: "int64",
+               FLOAT: "float64", BOOLEAN: "boolean"}
+_TRUE = ("true", "t", "1", "yes", "y", "oui", "vrai")
+_FALSE = ("false", "f", "0", "no", "n", "non", "faux")
+
+
+def spark_session(master: str | None = None, *, conf: dict[str, str] | None = None,
+                  app_name: str = "liens") -> SparkSession:
+    """Start (or reuse) a Spark session with the settings the analyses need."""
+    builder = SparkSession.builder.appName(app_name)
+    if master:
+        builder = builder.master(master)
+    for key, value in {**START_CONF, **SESSION_CONF, **(conf or {})}.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+def _is_local(path: str) -> bool:
+    return urlparse(path).scheme in ("", "file")
+
+
+def _local(path: str) -> str:
+    return urlparse(path).path if path.startswith("file:") else path
+
+
+class _Compiler(PySparkCompiler):
+    """Ibis 12's PySpark SQL, corrected where it silently differs from DuckDB.
+
+    - `strip()` sent `' \\t\\n\\r\\v\\f'`, which Spark reads as space, tab, newline, return, `v`
+      and `f`: "facebook".strip() became "acebook". Whitespace is now spelled with CHR().
+    - A float literal such as `0.5` is a DECIMAL in Spark SQL, so sums and ratios of weights were
+      computed in fixed-point and rounded; float literals are now DOUBLE as in DuckDB.
+    """
+
+    SIMPLE_OPS = {op: name for op, name in PySparkCompiler.SIMPLE_OPS.items() if name not in ("ltrim", "rtrim")}
+
+    def _whitespace(self) -> sge.Expression:
+        return self.f.concat(sge.convert(" \t\n\r"), self.f.chr(11), self.f.chr(12))
+
+    def visit_Strip(self, op: Any, *, arg: sge.Expression) -> sge.Expression:
+        return sge.Trim(this=arg, expression=self._whitespace())
+
+    def visit_LStrip(self, op: Any, *, arg: sge.Expression) -> sge.Expression:
+        return sge.Trim(this=arg, expression=self._whitespace(), position="LEADING")
+
+    def visit_RStrip(self, op: Any, *, arg: sge.Expression) -> sge.Expression:
+        return sge.Trim(this=arg, expression=self._whitespace(), position="TRAILING")
+
+    def visit_NonNullLiteral(self, op: Any, *, value: Any, dtype: dt.DataType) -> Any:
+        if dtype.is_floating() and math.isfinite(value):
+            return self.cast(float(value), dtype)
+        return super().visit_NonNullLiteral(op, value=value, dtype=dtype)
+
+
+class SparkBackend(_PySparkBackend):
+    """Ibis' PySpark backend whose `create_table` materialises to Parquet in the work folder.
+
+    Ibis' own `create_table` writes managed tables into the session's warehouse and refuses
+    `temp=True`; here every saved table (temporary or not) is a Parquet folder read back as a
+    temporary view, which cuts the lineage and works the same on a laptop and on a cluster.
+    """
+
+    compiler = _Compiler()
+    work_dir: str
+    _saved: dict[str, str]
+    _schemas: dict[str, Any]
+    _counter: Any
+
+    def attach(self, work_dir: str) -> "SparkBackend":
+        self.work_dir = work_dir.rstrip("/")
+        self._saved = {}
+        self._schemas = {}
+        self._counter = itertools.count()
+        return self
+
+    def create_table(self, name: str, /, obj: Any = None, *, schema: Any = None, database: Any = None,
+                     temp: bool | None = None, overwrite: bool = False, format: str = "parquet",
+                     partition_by: Any = None) -> ir.Table:
+        if obj is None:
+            if schema is None:
+                raise ValueError("create_table needs a table or a schema")
+            obj = pa.Table.from_pylist([], schema=ibis.schema(schema).to_pyarrow())
+        table = obj if isinstance(obj, ir.Table) else ibis.memtable(obj)
+        if name in self._saved and not overwrite:
+            raise ValueError(f"table {name} already exists")
+        table = _writable(table)
+        self._schemas[name] = table.schema()
+        self._run_pre_execute_hooks(table)
+        frame = self._session.sql(self.compile(table))
+        # A fresh folder per save: a table may be rebuilt from its own previous version.
+        path = f"{self.work_dir}/{name}-{next(self._counter)}"
+        frame.write.mode("overwrite").parquet(path)
+        self._session.read.parquet(path).createOrReplaceTempView(name)
+        previous, self._saved[name] = self._saved.get(name), path
+        if previous is not None:
+            self.delete_path(previous)
+        return self.table(name)
+
+    def drop_table(self, name: str, /, *, database: Any = None, force: bool = False) -> None:
+        path = self._saved.pop(name, None)
+        if path is None and not force:
+            raise ValueError(f"no table {name}")
+        self._session.catalog.dropTempView(name)
+        if path is not None:
+            self.delete_path(path)
+
+    # `Table.cache()` (used by analyses for tables read several times) lands here: the same Parquet
+    # materialisation instead of Spark's in-memory cache, which also skips memtable registration.
+    def _create_cached_table(self, name: str, expr: ir.Table) -> ir.Table:
+        return self.create_table(name, expr, overwrite=True)
+
+    def _drop_cached_table(self, name: str) -> None:
+        self.drop_table(name, force=True)
+
+    def saved_path(self, name: str) -> str:
+        return self._saved[name]
+
+    def duckdb_columns(self, name: str) -> str:
+        """A select list giving a saved table the DuckDB types the DuckDB engine would have written.
+
+        Spark's Parquet differs in details (timestamps marked UTC, 32-bit row numbers); the
+        expression's Ibis schema says what the column is.
+        """
+        from ibis.backends.sql.datatypes import DuckDBType
+
+        return ", ".join(f"CAST({quote_identifier(c)} AS {DuckDBType.to_string(t)}) AS {quote_identifier(c)}"
+                         for c, t in self._schemas[name].items())
+
+    def delete_path(self, path: str) -> None:
+        if _is_local(path):
+            shutil.rmtree(_local(path), ignore_errors=True)
+            return
+        jvm = self._session._jvm  # classic sessions; Spark Connect has no driver JVM
+        hpath = jvm.org.apache.hadoop.fs.Path(path)
+        hpath.getFileSystem(self._session._jsc.hadoopConfiguration()).delete(hpath, True)
+
+    def write_text(self, path: str, text: str) -> None:
+        if _is_local(path):
+            Path(_local(path)).write_text(text, encoding="utf-8")
+            return
+        jvm = self._session._jvm
+        hpath = jvm.org.apache.hadoop.fs.Path(path)
+        stream = hpath.getFileSystem(self._session._jsc.hadoopConfiguration()).create(hpath, True)
+        try:
+            stream.write(bytearray(text.encode("utf-8")))
+        finally:
+            stream.close()
+
+
+def _writable(table: ir.Table) -> ir.Table:
+    """Parquet has no column of type null (an all-missing literal): give it a type."""
+    nulls = {c: table[c].cast("string") for c, t in table.schema().items() if t.is_null()}
+    return table.mutate(**nulls) if nulls else table
+
+
+def connect_spark(store: Store | None = None, *, session: SparkSession | None = None, master: str | None = None,
+                  work_dir: str | os.PathLike[str] | None = None, conf: dict[str, str] | None = None,
+                  **_ignored: Any) -> SparkBackend:
+    """An Ibis backend over a Spark session (given, or started from `master` and `conf`).
+
+    `work_dir` is where tables are materialised (Parquet); it must be on storage every executor
+    sees when the session is a cluster's. By default a temporary local folder, local sessions only.
+    """
+    if session is None:
+        session = spark_session(master, conf=conf)
+    else:
+        for key, value in {**SESSION_CONF, **(conf or {})}.items():
+            session.conf.set(key, value)
+    if work_dir is None:
+        if not session.sparkContext.master.startswith("local"):
+            raise ConfigError("on a Spark cluster, give a work folder on shared storage (work_dir / --spark-dir)")
+        work_dir = tempfile.mkdtemp(prefix="liens-spark-")
+    backend = SparkBackend().connect(session)
+    return backend.attach(os.fspath(work_dir))
+
+
+class SparkWorkspace:
+    """Inputs read by Spark, tables materialised as Parquet, results published into the store."""
+
+    def __init__(self, store: Store | None = None, *, dataset: str | os.PathLike[str] | None = None,
+                 session: SparkSession | None = None, master: str | None = None,
+                 work_dir: str | os.PathLike[str] | None = None, conf: dict[str, str] | None = None) -> None:
+        if store is None and dataset is None:
+            raise ConfigError("the Spark engine needs a dataset of Parquet files or a store to read")
+        self.store = store
+        self.dataset = None if dataset is None else os.fspath(dataset)
+        self.keep_work_dir = work_dir is not None
+        # Stop the session at the end only if this run started it (never a notebook's session).
+        self.owns_session = session is None and SparkSession.getActiveSession() is None
+        self.backend = connect_spark(store, session=session, master=master, work_dir=work_dir, conf=conf)
+        self.session: SparkSession = self.backend._session
+
+    # -- inputs -------------------------------------------------------------------------------
+    def inputs(self) -> dict[str, ir.Table]:
+        if self.dataset is not None:
+            sources = self._dataset_sources()
+        else:
+            assert self.store is not None
+            self.store.require_data()
+            sources = self._store_sources()
+        missing = [t for t in MANDATORY_TABLES if t not in sources]
+        if missing:
+            raise DatasetError(f"the dataset has no '{missing[0]}' table", file=self.dataset,
+                               expected="accounts, posts and interactions as Parquet")
+        tables = {}
+        for name, paths in sources.items():
+            frame = self.session.read.parquet(*paths)
+            view = f"_input_{name}"
+            frame.createOrReplaceTempView(view)
+            tables[name] = canonical(self.backend.table(view), name)
+        return tables
+
+    def _dataset_sources(self) -> dict[str, list[str]]:
+        assert self.dataset is not None
+        if _is_local(self.dataset):
+            from ..readers.dataset import find_tables
+
+            found = find_tables(Path(_local(self.dataset)))
+            for source in found.values():
+                if source.format != "parquet":
+                    raise DatasetError(f"the Spark engine reads Parquet; this table is {source.format}",
+                                       file=source.label, expected="NAME.parquet or a folder NAME/ of Parquet parts")
+            return {name: [str(p) for p in source.paths] for name, source in found.items()}
+        # A URI (hdfs://, s3a://): NAME.parquet or NAME/ per table, found through Spark's file system.
+        jvm = self.session._jvm
+        conf = self.session._jsc.hadoopConfiguration()
+        found: dict[str, list[str]] = {}
+        for name in TABLES:
+            for candidate in (f"{self.dataset.rstrip('/')}/{name}.parquet", f"{self.dataset.rstrip('/')}/{name}"):
+                hpath = jvm.org.apache.hadoop.fs.Path(candidate)
+                if hpath.getFileSystem(conf).exists(hpath):
+                    found[name] = [candidate]
+                    break
+        return found
+
+    def _store_sources(self) -> dict[str, list[str]]:
+        assert self.store is not None
+        if not _is_local(self.backend.work_dir):
+            raise ConfigError("to read the store's tables, Spark needs a local work folder (or give the Parquet dataset)")
+        found = {}
+        for name in TABLES:
+            if self.store.has_table(name):
+                target = os.path.join(_local(self.backend.work_dir), f"_input_{name}.parquet")
+                self.store.con.execute(
+                    f"COPY (SELECT * FROM {quote_identifier(name)}) TO '{_sql_text(target)}' (FORMAT PARQUET)")
+                found[name] = [target]
+        return found
+
+    # -- tables -------------------------------------------------------------------------------
+    def clear_results(self) -> None:
+        pass  # nothing is published before the end; `publish` replaces the store's results at once
+
+    def save(self, name: str, table: TableLike) -> ir.Table:
+        return self.backend.create_table(name, as_table(table), overwrite=True)
+
+    def drop(self, name: str) -> None:
+        self.backend.drop_table(name, force=True)
+
+    def publish(self, summary: dict[str, Any], results: list[str]) -> None:
+        text = json.dumps(summary, default=str)
+        if self.keep_work_dir:
+            self.backend.write_text(f"{self.backend.work_dir}/summary.json", text)
+        if self.store is None:
+            return
+        from ..analyses.runner import SUMMARY_KEY
+
+        store = self.store
+        with store.transaction() as con:
+            for old in store.result_names():
+                con.execute(f"DROP TABLE IF EXISTS {quote_identifier(RESULT_PREFIX + old)}")
+            for name in results:
+                path = self.backend.saved_path(name)
+                select = f"CREATE TABLE {quote_identifier(name)} AS SELECT {self.backend.duckdb_columns(name)} FROM"
+                if _is_local(path):
+                    # DuckDB reads the Parquet Spark wrote: nothing passes through the driver.
+                    con.execute(f"{select} read_parquet('{_sql_text(_local(path))}/*.parquet')")
+                else:
+                    arrow = self.backend.table(name).to_pyarrow()  # noqa: F841 (DuckDB scans it by name)
+                    con.execute(f"{select} arrow")
+            con.execute("CREATE TABLE IF NOT EXISTS _liens_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            con.execute("INSERT OR REPLACE INTO _liens_meta VALUES (?, ?)", [SUMMARY_KEY, text])
+
+    def close(self) -> None:
+        if not self.keep_work_dir:
+            self.backend.delete_path(self.backend.work_dir)
+        if self.owns_session:
+            self.session.stop()
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _trim(value: ir.StringValue) -> ir.StringValue:
+    """The loader's `NULLIF(trim(x), '')`: spaces (not other whitespace) trimmed, empty text missing."""
+    return value.re_replace(r"^ +| +$", "").nullif("")
+
+
+def canonical(table: ir.Table, name: str) -> ir.Table:
+    """The table with the canonical columns and types of `schema.py`, as the loader stores them.
+
+    Canonical columns come first in their declared order (absent ones as typed nulls), then the
+    extra columns as text, like the store's tables.
+    """
+    spec = TABLES[name]
+    columns: dict[str, ir.Value] = {}
+    for col in spec.columns:
+        target = _IBIS_TYPES[col.type]
+        if col.name not in table.columns:
+            columns[col.name] = ibis.null().cast(target)
+            continue
+        value = table[col.name]
+        if value.type().is_string():
+            value = _trim(value)
+            if col.type == BOOLEAN:
+                low = value.lower()
+                value = ibis.cases((low.isin(_TRUE), True), (low.isin(_FALSE), False), else_=ibis.null().cast("boolean"))
+            elif col.type == INTEGER:
+                value = value.try_cast("float64").try_cast("int64")
+            elif col.type != STRING:
+                value = value.try_cast(target)
+        else:
+            value = value.cast(target)
+            if col.type == STRING:
+                value = _trim(value)
+        if col.allowed:
+            value = value.lower()
+        columns[col.name] = value
+    for extra in table.columns:
+        if spec.column(extra) is None:
+            columns[extra] = table[extra].cast("string") if not table[extra].type().is_string() else table[extra]
+    return table.select(**columns)
+
+
+__all__ = ["SESSION_CONF", "SparkBackend", "SparkWorkspace", "canonical", "connect_spark", "spark_session"]
