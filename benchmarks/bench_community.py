@@ -2,7 +2,7 @@
 speed of every community metric on a large world.
 
     python benchmarks/bench_community.py quality [--accounts 20000] [--seeds 1,2,3]
-    python benchmarks/bench_community.py speed [--interactions 10000000]
+    python benchmarks/bench_community.py speed [--interactions 10000000] [--baseline]
 
 `quality` runs the whole pipeline (every registered step) on generated worlds and prints, per kind,
 precision and recall of `accounts.ambassador_kind` against the planted truth, plus the pairwise
@@ -81,8 +81,9 @@ def quality(accounts: int, seeds: list[int]) -> dict:
     return result
 
 
-def _speed_child(store_path: str) -> None:
-    """Runs in a child process: core, a stand-in for pods/conversation columns, then community."""
+def _speed_child(store_path: str, baseline: bool) -> None:
+    """Runs in a child process: core, a stand-in for the pods columns, then community (unless
+    `baseline`: then the same without community, to tell the community step's own cost)."""
     import ibis
 
     from liens.analyses.base import Output, Step
@@ -108,7 +109,9 @@ def _speed_child(store_path: str) -> None:
         return Output(interaction_columns=i.select(
             "interaction_id", is_authentic=(i.interaction_id.hash() % 100) >= 3))
 
-    steps = [Step("core", core), Step("flags", flags), Step("community", timed("community", community))]
+    steps = [Step("core", core), Step("flags", flags)]
+    if not baseline:
+        steps.append(Step("community", timed("community", community)))
     with Store(store_path) as store:
         started = time.perf_counter()
         run_analyses(store, Config(), steps=steps)
@@ -121,7 +124,7 @@ def _speed_child(store_path: str) -> None:
                       "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_gb": usage.ru_maxrss / 1024 / 1024}))
 
 
-def speed(interactions: int) -> dict:
+def speed(interactions: int, baseline: bool = False) -> dict:
     from _measure import load_average, world
 
     from liens.store import Store, load_path
@@ -134,10 +137,11 @@ def speed(interactions: int) -> dict:
             load_path(store, folder)
         print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
     load = load_average()
-    out = subprocess.run([sys.executable, __file__, "_child", str(store_path)], capture_output=True, text=True)
+    command = [sys.executable, __file__, "_child", str(store_path)] + (["--baseline"] if baseline else [])
+    out = subprocess.run(command, capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
-    return {**json.loads(out.stdout.strip().splitlines()[-1]), "load_average_before": load}
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "baseline": baseline, "load_average_before": load}
 
 
 def main() -> None:
@@ -147,15 +151,16 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=None)
     parser.add_argument("--seeds", default="1,2,3")
     parser.add_argument("--interactions", type=int, default=10_000_000)
+    parser.add_argument("--baseline", action="store_true", help="speed: run core and the stand-in only")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     if args.what == "_child":
-        _speed_child(args.store)
+        _speed_child(args.store, args.baseline)
         return
     if args.what == "quality":
         result = quality(args.accounts or 20000, [int(s) for s in args.seeds.split(",")])
     else:
-        result = speed(args.interactions)
+        result = speed(args.interactions, args.baseline)
     print(json.dumps(result, indent=1))
 
 

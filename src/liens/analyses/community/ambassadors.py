@@ -111,11 +111,8 @@ def _defences(base: ir.Table, written: ir.Table) -> ir.Table:
 
 def _shares(ctx: Context, base: ir.Table, written: ir.Table, settings: CommunitySettings) -> ir.Table:
     """Clean, unprompted shares of the brand's posts and mentions of the brand."""
-    brand = ctx.brand_ids
     share = (base.kind == "share") & base.is_on_brand_post
-    mention = base.kind == "mention"
-    if brand:
-        mention = mention & base.target_id.isin(brand)
+    mention = (base.kind == "mention") & base.is_to_brand
     rows = base.filter(base.is_clean, share | mention)
     # Prompted by the brand: a reply to one of its interactions...
     brand_acts = written.filter(written.is_brand_actor).select(_bid=written.interaction_id)
@@ -134,7 +131,7 @@ def _shares(ctx: Context, base: ir.Table, written: ir.Table, settings: Community
         rows = rows.filter(rows._cpost.isnull()).drop("_cpost")
     return rows.select(
         "member_id", "actor_id", "interaction_id", "created_at", "week",
-        item=ibis.coalesce(rows.post_id, rows.target_id, rows.interaction_id),
+        item=ibis.coalesce(rows.post_id, rows.interaction_id),
         key=rows.kind == "mention",  # the spontaneous act; shares are supporting evidence
     )
 

@@ -72,16 +72,20 @@ def community_base(ctx: Context, members: ir.Table) -> ir.Table:
     settings = ctx.config.community
     inter = ctx.interactions
     inter = inter.filter(~inter.is_brand_actor, brand_scope(ctx, inter))
-    mapping = members.select(_map_account=members.account_id, member_id=members.member_id)
+    # Only linked accounts need a lookup: everyone else is their own member (a small hash table).
+    linked = members.filter(members.member_id != members.account_id)
+    mapping = linked.select(_map_account=linked.account_id, _member=linked.member_id)
     joined = inter.left_join(mapping, inter.actor_id == mapping._map_account)
     weight = weight_expr(joined.kind, joined.text_length, settings)
+    addressed = joined.target_id.isin(ctx.brand_ids) if ctx.brand_ids else joined.target_id.notnull()
     base = joined.select(
-        "interaction_id", "kind", "actor_id", "created_at", "post_id", "parent_id", "target_id",
-        member_id=joined.member_id.fill_null(joined.actor_id),
+        "interaction_id", "kind", "actor_id", "created_at", "post_id", "parent_id",
+        member_id=joined._member.fill_null(joined.actor_id),
         weight=weight,
         is_clean=clean_flag(ctx, joined),
         is_engaging=joined.kind.isin(ENGAGEMENT_KINDS),
         is_on_brand_post=(joined.post_author_id.isin(ctx.brand_ids) if ctx.brand_ids else joined.post_id.notnull()),
+        is_to_brand=addressed.fill_null(False),
         week=joined.created_at.truncate("W").cast("date"),
         month=month_index(joined.created_at),
     )
