@@ -81,6 +81,10 @@ def test_sortable_paginated_table_and_drill_down(client):
     account = client.get("/accounts/u2")
     assert account.status_code == 200 and "Rows 1–5 of 5" in account.text
     assert client.get("/accounts/nobody").status_code == 404
+    # A member (a person, here with one account) drills down to the same interactions.
+    member = client.get("/members/u2")
+    assert member.status_code == 200 and "Rows 1–5 of 5" in member.text
+    assert client.get("/members/nobody").status_code == 404
     assert client.get("/pods/nope").status_code == 404
 
 

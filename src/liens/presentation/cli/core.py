@@ -101,6 +101,8 @@ def analyze(
     store: StoreOption = DEFAULT_STORE_PATH,
     config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb (default) or spark.")] = "duckdb",
+    master: Annotated[Optional[str], typer.Option("--master", help="Spark master, e.g. local[2] or spark://host:7077 (--engine spark).")] = None,
+    spark_dir: Annotated[Optional[str], typer.Option("--spark-dir", help="Where Spark keeps its tables as Parquet; shared storage on a cluster (--engine spark).")] = None,
     lang: LangOption = None,
 ) -> None:
     """Run every analysis and write the results folder."""
@@ -109,10 +111,13 @@ def analyze(
     target_store = store
     if source is not None and api.is_store_file(source):
         target_store, source = source, None
+    options: dict[str, Any] = {"master": master, "work_dir": spark_dir}  # refused by duckdb when given
     with Store(target_store) as opened, progress_bar("analyze") as say:
-        if source is not None:
+        if source is not None and engine == "spark":
+            options["dataset"] = source  # Spark reads the Parquet files itself
+        elif source is not None:
             api.load(source, opened, progress=say)
-        results = api.analyze(opened, out=out, config=settings, engine=engine, progress=say)
+        results = api.analyze(opened, out=out, config=settings, engine=engine, progress=say, **options)
     print_summary(results.summary)
     console.print(t("results_in", path=safe(out)))
 

@@ -196,6 +196,8 @@ register({
     "d_pod": {"en": "Pod {pod}", "fr": "Pod {pod}"},
     "d_account": {"en": "Account {account}", "fr": "Compte {account}"},
     "d_members": {"en": "Members", "fr": "Membres"},
+    "d_member": {"en": "Member {member}", "fr": "Membre {member}"},
+    "d_accounts": {"en": "Accounts", "fr": "Comptes"},
     "d_interactions": {"en": "Interactions", "fr": "Interactions"},
     "d_not_found": {"en": "Not found.", "fr": "Introuvable."},
     "d_unauthorized": {"en": "A valid token is required.", "fr": "Un jeton valide est requis."},

@@ -87,6 +87,7 @@ def create_app(store_path: str | Path, token: str | None = None, lang: str = "en
     # Read-only: the catalogue and the summary cannot change while we serve, so read them once.
     catalog = read_catalog(root)
     summary = _Source(root, catalog=catalog).summary
+    platforms = _Source(root, catalog=catalog).platforms
     lock = threading.Lock()
     env = environment(HERE / "templates")
     default_lang = lang if lang in ("en", "fr") else "en"
@@ -141,7 +142,7 @@ def create_app(store_path: str | Path, token: str | None = None, lang: str = "en
         helpers = bind_language(env, lang_)
         nav = [(k, section_title(k, lang_), with_query(f"/sections/{k}", f, lang_)) for k in SECTION_KEYS]
         html = env.get_template(template).render(
-            **helpers, request_path=request.url.path, nav=nav, filters=f, platforms=src.platforms,
+            **helpers, request_path=request.url.path, nav=nav, filters=f, platforms=platforms,
             home=with_query("/", f, lang_), tables_href=with_query("/tables", f, lang_),
             report_href=with_query("/report.html", Filters(), lang_),
             other_lang=("fr" if lang_ == "en" else "en"), lang_href=with_query(request.url.path, f, "fr" if lang_ == "en" else "en")
@@ -156,6 +157,8 @@ def create_app(store_path: str | Path, token: str | None = None, lang: str = "en
                 return with_query(f"/pods/{quote(value, safe='')}", f, lang_)
             if kind == "account":
                 return with_query(f"/accounts/{quote(value, safe='')}", f, lang_)
+            if kind == "member":
+                return with_query(f"/members/{quote(value, safe='')}", f, lang_)
             return None
 
         return Build(src, lang_, link=link, table_href=lambda name: with_query(f"/tables/{quote(name, safe='')}", f, lang_))
@@ -246,6 +249,41 @@ def create_app(store_path: str | Path, token: str | None = None, lang: str = "en
             inter_block, pager = _interactions(src, builder(src, f, lang_), [account_id], page_, request, f, lang_, with_query)
             return page("drill.html.j2", request, src, f, lang_, title=t("d_account", lang_, account=account_id),
                         blocks=[info, inter_block], pager=pager, current="")
+
+    @app.get("/members/{member_id}", response_class=HTMLResponse, include_in_schema=False)
+    def member_page(member_id: str, request: Request, page_: Annotated[int, Query(alias="page", ge=1)] = 1,
+                    f: Filters = Depends(filters), lang_: str = Depends(language)) -> HTMLResponse:
+        """A person (one or several accounts, linked by identities): their figures, accounts and interactions."""
+        with cursor() as con:
+            src = Source(con, Filters())
+            if not src.has_col("accounts", "member_id"):
+                raise HTTPException(404, t("d_not_found", lang_))
+            b = builder(src, f, lang_)
+            blocks = []
+            if src.has_col("members", "member_id"):
+                rows, _n = src.page("members", condition="member_id = ?", params=[member_id], limit=1)
+                if rows:
+                    blocks.append(TableBlock(t("d_member", lang_, member=member_id), [t("figure", lang_), t("value", lang_)],
+                                             [[Cell(label(k, lang_)), Cell(fmt_value(v, lang_, k), numeric=numeric(v))]
+                                              for k, v in rows[0].items()], len(rows[0]), "members"))
+            cols = [c for c in ("account_id", "platform", "handle", "interactions_made", "engagement_score", "member_level",
+                                "is_ambassador", "ambassador_kind", "pod_id", "audience_label") if src.has_col("accounts", c)]
+            accounts, n = src.page("accounts", columns=cols, condition="member_id = ?", params=[member_id], limit=100)
+            if not n:
+                raise HTTPException(404, t("d_not_found", lang_))
+            blocks.append(TableBlock(t("d_accounts", lang_), [label(c, lang_) for c in cols],
+                                     [b.cells(r, cols, {"account_id": "account", "pod_id": "pod"}) for r in accounts], n, "accounts"))
+            if src.has_col("ambassadors", "member_id"):
+                evidence, m = src.page("ambassadors", condition="member_id = ?", params=[member_id], limit=20)
+                if m:
+                    cols_a = list(src.columns("ambassadors"))
+                    blocks.append(TableBlock(table_title("ambassadors", lang_), [label(c, lang_) for c in cols_a],
+                                             [b.cells(r, cols_a, {"account_id": "account"}) for r in evidence], m, "ambassadors"))
+            src = Source(con, f)
+            ids = [str(r["account_id"]) for r in accounts]
+            inter_block, pager = _interactions(src, builder(src, f, lang_), ids, page_, request, f, lang_, with_query)
+            return page("drill.html.j2", request, src, f, lang_, title=t("d_member", lang_, member=member_id),
+                        blocks=[*blocks, inter_block], pager=pager, current="")
 
     @app.get("/report.html", response_class=HTMLResponse, include_in_schema=False)
     def report_file(lang_: str = Depends(language)) -> HTMLResponse:
@@ -339,12 +377,24 @@ def _interactions(src: Source, b: Build, actor_ids: list[str], page_: int, reque
                           "minutes_after_post", "answered") if c in cols]
     where, params = src.where("interactions", alias="r")
     has_text = src.has_input("interactions") and "text" in src.columns("interactions", result=False)
-    select = ", ".join(f"r.{q(c)}" for c in wanted) + (", i.text" if has_text else "")
-    join = " LEFT JOIN interactions i ON i.interaction_id = r.interaction_id" if has_text else ""
     cond = f"{where} AND r.actor_id IN (SELECT unnest(?))"
-    total = int(src.scalar(f"SELECT count(*) FROM {src.ref('interactions')} r WHERE {cond}", [*params, actor_ids]) or 0)
-    rows = src.rows(f"SELECT {select} FROM {src.ref('interactions')} r{join} WHERE {cond} "
-                    f"ORDER BY r.created_at DESC LIMIT ? OFFSET ?", [*params, actor_ids, PAGE_SIZE, (page_ - 1) * PAGE_SIZE])
+    # Late materialisation, by hand: the page's ids first (a top-N over two narrow columns), then
+    # their other columns and their text by id. Selecting every column in the top-N, or joining
+    # the whole input table for the text, costs several times more on millions of rows.
+    args = [*params, actor_ids]
+    ids = [r[0] for r in src.con.execute(
+        f"SELECT r.interaction_id FROM {src.ref('interactions')} r WHERE {cond} ORDER BY r.created_at DESC, r.interaction_id "
+        f"LIMIT ? OFFSET ?", [*args, PAGE_SIZE, (page_ - 1) * PAGE_SIZE]).fetchall()]
+    rows: list[dict[str, Any]] = []
+    if ids:
+        rows = src.rows(f"SELECT {', '.join(f'r.{q(c)}' for c in wanted)}, r.interaction_id AS _id FROM {src.ref('interactions')} r "
+                        f"WHERE r.interaction_id IN (SELECT unnest(?)) ORDER BY r.created_at DESC, r.interaction_id", [ids])
+    if has_text and rows:
+        texts = dict(src.con.execute("SELECT interaction_id, text FROM interactions WHERE interaction_id IN (SELECT unnest(?))",
+                                     [ids]).fetchall())
+        for r in rows:
+            r["text"] = texts.get(r["_id"])
+    total = int(src.scalar(f"SELECT count(*) FROM {src.ref('interactions')} r WHERE {cond}", args) or 0)
     shown = wanted + (["text"] if has_text else [])
     block = TableBlock(t("d_interactions", lang), [label(c, lang) for c in shown],
                        [b.cells(r, shown, {"actor_id": "account"}) for r in rows], total, "interactions")
