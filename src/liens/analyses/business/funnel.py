@@ -90,10 +90,13 @@ def people(engagements: ir.Table, converted: ir.Table | None, accounts: ir.Table
     acc = accounts.left_join(who, accounts.account_id == who._a)
     acc = acc.filter(~acc.account_id.isin(brand_ids) if brand_ids else ibis.literal(True))
     order = acc.engagement_score if "engagement_score" in acc.columns else acc.interactions_made
+    # Equally engaged accounts: the smallest account_id wins (argmax breaks ties differently per engine).
+    acc = acc.mutate(_best=ibis.row_number().over(group_by=acc._m.fill_null(acc.account_id),
+                                                  order_by=[ibis.desc(order.fill_null(0)), acc.account_id]) == 0)
     attrs: dict[str, Any] = {}
     for col in ("member_level", "audience_label"):
         if col in acc.columns:
-            attrs[col] = acc[col].argmax(order.fill_null(0))
+            attrs[col] = acc[col].max(where=acc._best)
     if "follows_brand" in acc.columns:
         attrs["follows_brand"] = acc.follows_brand.fill_null(False).any()
     table = pool.left_join(eng, "member_id").select("member_id", engaged=ibis._.engaged.fill_null(False),
