@@ -6,13 +6,15 @@ measure) cannot tell a pod from a fan club piling onto a star's posts. A pod is 
 (minutes after publication) and *above chance* given how active its members are. So:
 
 1. In the engine: one row per (account, post it engaged) — the account's first engagement, its
-   delay after publication, its comments and how many are generic.
-2. In the engine: the co-engagement edge list (a self-join of that table on the same post within
-   `window_minutes`), kept for pairs with at least `min_co_engagements` posts; each candidate pair
-   is joined to what each account did on the other's posts (coverage, promptness) and compared with
-   chance (configuration model: account activity times post popularity).
+   delay after publication, its comments, the post's rank among its author's posts.
+2. In the engine: per ordered pair, what each account did on the other's posts (coverage over the
+   span it took part in, promptness), compared with chance (configuration model: account activity
+   times post popularity); the pairs passing both ways then get their co-engagement count, a
+   self-join on the same post within `window_minutes` (`co_engagement_of`; the full co-action edge
+   list, `co_engagement_edges`, is quadratic on a viral post and never needed by the detector).
 3. On the small set of kept pairs: a weighted graph clustered with Leiden (igraph + leidenalg);
-   each group is scored from its own mutual activity (density, reciprocity, coverage, promptness).
+   each group is scored from its own mutual activity (density, reciprocity, coverage, promptness);
+   accounts tied to a pod as a whole (rotating members with few posts) are attached to it.
 
 Members of a group scoring at least `score_threshold` are flagged, and every interaction a member
 made on another member's post is marked `is_authentic = false`.
