@@ -109,12 +109,13 @@ def timeline(values: Sequence[dict[str, Any]], *, x: str, y: str, title: str, x_
     }]
     if marks:
         present = list(dict.fromkeys(str(m["label"]) for m in marks))
+        kinds = {str(m["label"]): str(m.get("kind", m["label"])) for m in marks}
         layers.append({
             "data": {"values": list(marks)},
             "mark": {"type": "point", "shape": "triangle-up", "size": 110, "filled": True, "opacity": 1},
             "encoding": {"x": _field(x, "temporal"), "y": _field(y, "quantitative"),
                          "color": _field("label", "nominal", mark_label, legend={"orient": "top"},
-                                         scale={"domain": present, "range": [MARK_COLORS.get(k, "#64748b") for k in present]}),
+                                         scale={"domain": present, "range": [MARK_COLORS.get(kinds[k], "#64748b") for k in present]}),
                          "tooltip": [_field(x, "temporal", x_title), _field("label", "nominal", mark_label),
                                      _field(y, "quantitative", y_title, format=fmt)]},
         })

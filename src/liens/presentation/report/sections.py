@@ -16,7 +16,7 @@ from ..i18n import format_number, format_percent, t
 from . import charts
 from .model import Action, Cell, Chart, Note, Section, TableBlock, Tile, fmt_value, format_duration, numeric
 from .source import Source
-from .texts import figure_label, label, table_title
+from .texts import VOCABULARY_COLUMNS, figure_label, label, table_title, word
 
 Linker = Callable[[str, str], "str | None"]
 
@@ -190,7 +190,7 @@ class Build:
             v = row.get(c)
             href = self.link(links[c], str(v)) if (self.link and c in links and v is not None) else None
             sort_value = v if numeric(v) else (str(v) if v is not None else "")
-            text = fmt_value(v, self.lang, c)
+            text = word(v, self.lang) if c in VOCABULARY_COLUMNS and isinstance(v, str) else fmt_value(v, self.lang, c)
             out.append(Cell(text, href, numeric(v), sort_value, wrap=len(text) > 32))
         return out
 
@@ -214,6 +214,13 @@ class Build:
 
     def missing(self, analysis_key: str) -> str:
         return self.t("r_not_run", analysis=self.t(analysis_key))
+
+
+def _ratio(engagements: Any, posts: Any, followers: Any) -> float | None:
+    """Engagements per post over followers, the dashboards' engagement rate."""
+    if engagements is None or not posts or not followers:
+        return None
+    return engagements / posts / followers
 
 
 def _brand_engagement_share(b: Build) -> tuple[float | None, int]:
@@ -241,13 +248,16 @@ def vanity_section(b: Build) -> Section:
     real_key, real = pick(s, "real_reachable_audience", "reachable_audience", "audience_real_reachable")
     members_key, members = pick(s, "active_members", "members")
     members_label = "active_members" if members_key == "active_members" else "members"
+    # Like with like: the dashboard's rate (counts per post over followers) with and without the
+    # engagement traded in pods; the weighted rates of the community step come in the chart.
+    clean_count_rate = _ratio(s.get("brand_posts_engagement_clean"), s.get("brand_posts"), followers)
     tiles = [
         b.tile("followers_vanity", b.num(followers), "followers", tone="vanity"),
         b.tile("real_reachable", b.num(real), real_key, tone="real", note="" if real_key else b.missing("an_audience")),
         b.tile(members_label, b.num(members), members_key, tone="real", note="" if members_key else b.missing("an_community")),
         b.tile("rate_vanity", b.pct(s.get("vanity_engagement_rate"), 2), "vanity_engagement_rate", tone="vanity"),
-        b.tile("rate_clean", b.pct(s.get("clean_engagement_rate"), 2), "clean_engagement_rate" if "clean_engagement_rate" in s else None,
-               tone="real", note="" if "clean_engagement_rate" in s else b.missing("an_community")),
+        b.tile("rate_no_pods", b.pct(clean_count_rate, 2), tone="real",
+               note=b.t("rate_no_pods_note") if clean_count_rate is not None else b.missing("an_pods")),
     ]
     sec.blocks.append(tiles)
     if followers is not None:
@@ -273,20 +283,21 @@ def vanity_section(b: Build) -> Section:
         sec.blocks.append(Chart("vanity-engagement", b.t("eng_chart"), charts.bars(
             values, category="figure", value="n", title=b.t("eng_chart"), x_title=b.t("count_axis"),
             y_title=b.t("figure_axis"), colors=colors), ("interactions",)))
-    rates = [(b.t("rate_vanity"), s.get("vanity_engagement_rate"), charts.PALETTE["vanity"]),
-             (b.t("rate_raw"), s.get("raw_engagement_rate"), charts.PALETTE["muted"]),
-             (b.t("rate_clean"), s.get("clean_engagement_rate"), charts.PALETTE["real"])]
-    rates = [r for r in rates if r[1] is not None]
+    rates = []
+    for measure, raw_rate, clean_rate in ((b.t("measure_counts"), s.get("vanity_engagement_rate"), clean_count_rate),
+                                          (b.t("measure_weighted"), s.get("raw_engagement_rate"), s.get("clean_engagement_rate"))):
+        rates += [{"measure": measure, "series": b.t(name), "rate": v}
+                  for name, v in (("raw", raw_rate), ("clean", clean_rate)) if v is not None]
     if rates:
-        b.shown_figures.update(k for k in ("raw_engagement_rate",) if k in s)
-        sec.blocks.append(Chart("vanity-rate", b.t("rate_chart"), charts.bars(
-            [{"figure": n, "rate": v} for n, v, _c in rates], category="figure", value="rate", title=b.t("rate_chart"),
-            x_title=b.t("rate_axis"), y_title=b.t("figure_axis"), fmt=".2%", colors={n: c for n, _v, c in rates})))
-    share = s.get("pod_engagement_share")
+        b.shown_figures.update(k for k in ("raw_engagement_rate", "clean_engagement_rate") if k in s)
+        sec.blocks.append(Chart("vanity-rate", b.t("rate_chart"), charts.grouped_bars(
+            rates, category="measure", group="series", value="rate", title=b.t("rate_chart"), x_title=b.t("measure_axis"),
+            y_title=b.t("rate_axis"), fmt=".2%",
+            colors={b.t("raw"): charts.PALETTE["vanity"], b.t("clean"): charts.PALETTE["real"]})))
+    # What pods put on the brand's own posts (the pods step's figures, else from `is_authentic`).
+    share = pods_n / raw_n if raw_n and pods_n is not None else None
     if share is None:
         share, _n = _brand_engagement_share(b)
-    else:
-        b.shown_figures.add("pod_engagement_share")
     if share:
         sec.blocks.append(Note(b.t("pod_share_note", share=b.pct(share)), tone="alert" if share > 0.05 else ""))
     kinds = s.get("interactions_by_kind") or {}
@@ -320,7 +331,8 @@ def authenticity_section(b: Build) -> Section:
         rows = src.rows(f"SELECT date AS d, {kind} AS k FROM {src.ref(spikes)} WHERE {owner} ORDER BY 1",
                         [brands] if owner != "TRUE" else [])
         by_day = {row["date"]: row["followers"] for row in curve}
-        marks = [{"date": r["d"].isoformat(), "followers": by_day[r["d"].isoformat()], "label": str(r["k"])}
+        marks = [{"date": r["d"].isoformat(), "followers": by_day[r["d"].isoformat()], "label": word(r["k"], b.lang),
+                  "kind": str(r["k"])}
                  for r in rows if r["d"] is not None and r["d"].isoformat() in by_day]
     if curve:
         sec.blocks.append(Chart("follower-curve", b.t("follower_curve"), charts.timeline(
@@ -372,15 +384,16 @@ def _audience_blocks(b: Build) -> list[Any]:
               "mass_follower": "#d97706"}
     if isinstance(by_label, dict) and by_label:
         b.shown_figures.add("audience_by_label")
-        values = [{"label": str(k), "n": v or 0} for k, v in by_label.items()]
+        values = [{"label": word(k, b.lang), "n": v or 0, "key": k} for k, v in by_label.items()]
     elif src.has_col("accounts", "audience_label"):
-        values = [{"label": str(k), "n": n} for k, n in src.value_counts("accounts", "audience_label", "audience_label IS NOT NULL")]
+        values = [{"label": word(k, b.lang), "n": n, "key": k}
+                  for k, n in src.value_counts("accounts", "audience_label", "audience_label IS NOT NULL")]
     else:
         values = []
     if values:
         blocks.append(Chart("audience-labels", b.t("audience_labels_chart"), charts.bars(
             values, category="label", value="n", title=b.t("audience_labels_chart"), x_title=b.t("followers_axis"),
-            y_title=b.t("label_axis"), colors={v["label"]: colors.get(v["label"], charts.PALETTE["accent"]) for v in values}),
+            y_title=b.t("label_axis"), colors={v["label"]: colors.get(v["key"], charts.PALETTE["accent"]) for v in values}),
             ("accounts",)))
     missing = summ.get("audience_missing_fields")
     if isinstance(missing, dict):
@@ -472,21 +485,21 @@ def community_section(b: Build) -> Section:
     if isinstance(amb, dict):
         b.shown_figures.add("ambassadors")
         tiles.append(Tile(figure_label("ambassadors", b.lang), b.num(sum(v or 0 for v in amb.values())), "ambassadors",
-                          note=", ".join(f"{k}: {b.num(v)}" for k, v in amb.items())))
+                          note=", ".join(f"{word(k, b.lang)}: {b.num(v)}" for k, v in amb.items())))
     if tiles:
         sec.blocks.append(tiles)
     ran = bool(tiles)
     levels = summ.get("member_levels")
     if isinstance(levels, dict) and levels:
         b.shown_figures.add("member_levels")
-        values = [{"level": str(k), "n": v or 0} for k, v in levels.items()]
+        values = [{"level": word(k, b.lang), "n": v or 0} for k, v in levels.items()]
         sec.blocks.append(Chart("member-levels", b.t("levels_chart"), charts.bars(
             values, category="level", value="n", title=b.t("levels_chart"), x_title=b.t("members_axis"),
             y_title=b.t("level_axis")), ("members",) if src.has("members") else ()))
     elif src.has_col("accounts", "member_level"):
         counts = src.value_counts("accounts", "member_level", "member_level IS NOT NULL")
         if counts:
-            values = [{"level": str(k), "n": n} for k, n in counts]
+            values = [{"level": word(k, b.lang), "n": n} for k, n in counts]
             sec.blocks.append(Chart("member-levels", b.t("levels_chart"), charts.bars(
                 values, category="level", value="n", title=b.t("levels_chart"), x_title=b.t("accounts_axis"),
                 y_title=b.t("level_axis")), ("accounts",)))
@@ -587,7 +600,7 @@ def conversation_section(b: Build) -> Section:
         ran = True
         counts = src.value_counts("interactions", "intent", "intent IS NOT NULL")
         if counts:
-            values = [{"intent": str(k), "n": n} for k, n in counts]
+            values = [{"intent": word(k, b.lang), "n": n} for k, n in counts]
             sec.blocks.append(Chart("intents", b.t("intents_chart"), charts.bars(
                 values, category="intent", value="n", title=b.t("intents_chart"), x_title=b.t("texts_axis"),
                 y_title=b.t("intent_axis")), ("interactions",)))
@@ -598,8 +611,10 @@ def conversation_section(b: Build) -> Section:
             f"SELECT date_trunc('week', created_at) AS week, sentiment, count(*) AS n FROM {src.ref('interactions')} "
             f"WHERE {where} AND sentiment IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2", params)
         if rows:
-            values = [{"week": r["week"].date().isoformat(), "sentiment": str(r["sentiment"]), "n": int(r["n"])} for r in rows]
-            colors = {"negative": charts.PALETTE["alert"], "neutral": charts.PALETTE["muted"], "positive": charts.PALETTE["real"]}
+            values = [{"week": r["week"].date().isoformat(), "sentiment": word(r["sentiment"], b.lang), "n": int(r["n"])}
+                      for r in rows]
+            colors = {word("negative", b.lang): charts.PALETTE["alert"], word("neutral", b.lang): charts.PALETTE["muted"],
+                      word("positive", b.lang): charts.PALETTE["real"]}
             present = {v["sentiment"] for v in values}
             sec.blocks.append(Chart("sentiment", b.t("sentiment_chart"), charts.stacked_share(
                 values, x="week", series="sentiment", value="n", title=b.t("sentiment_chart"), x_title=b.t("week_axis"),
@@ -627,7 +642,7 @@ def responsiveness_section(b: Build) -> Section:
     if isinstance(by_intent, dict) and by_intent:
         b.shown_figures.add("response_by_intent")
         cols = ("needs_answer", "answered", "response_rate", "median_response_minutes", "p90_response_minutes")
-        rows = [[Cell(str(intent))] + [Cell(b.format_figure(c, (v or {}).get(c)), numeric=True) for c in cols]
+        rows = [[Cell(word(intent, b.lang))] + [Cell(b.format_figure(c, (v or {}).get(c)), numeric=True) for c in cols]
                 for intent, v in by_intent.items()]
         sec.blocks.append(TableBlock(figure_label("response_by_intent", b.lang),
                                      [label("intent", b.lang)] + [figure_label(c, b.lang) for c in cols], rows, len(rows),
@@ -639,7 +654,7 @@ def responsiveness_section(b: Build) -> Section:
             f"SELECT intent, median(response_minutes) / 60.0 AS hours, count(*) AS n FROM {src.ref('interactions')} "
             f"WHERE {where} AND response_minutes IS NOT NULL AND intent IS NOT NULL GROUP BY 1 ORDER BY 2 DESC", params)
         if rows:
-            values = [{"intent": str(r["intent"]), "hours": float(r["hours"])} for r in rows]
+            values = [{"intent": word(r["intent"], b.lang), "hours": float(r["hours"])} for r in rows]
             sec.blocks.append(Chart("response-times", b.t("response_chart"), charts.bars(
                 values, category="intent", value="hours", title=b.t("response_chart"), x_title=b.t("hours_axis"),
                 y_title=b.t("intent_axis"), fmt=",.1f"), ("interactions",)))

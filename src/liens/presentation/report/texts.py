@@ -66,6 +66,11 @@ register({
     "rate_vanity": {"en": "Engagement rate (dashboard)", "fr": "Taux d'engagement (tableau de bord)"},
     "rate_raw": {"en": "Weighted engagement rate, raw", "fr": "Taux d'engagement pondéré, brut"},
     "rate_clean": {"en": "Weighted engagement rate, clean", "fr": "Taux d'engagement pondéré, réel"},
+    "rate_no_pods": {"en": "Engagement rate without pods", "fr": "Taux d'engagement sans les pods"},
+    "rate_no_pods_note": {"en": "the same rate, engagement traded in pods removed", "fr": "le même taux, sans l'engagement échangé dans les pods"},
+    "measure_counts": {"en": "Dashboard rate (counts)", "fr": "Taux du tableau de bord (nombres)"},
+    "measure_weighted": {"en": "Weighted rate (points)", "fr": "Taux pondéré (points)"},
+    "measure_axis": {"en": "Measure", "fr": "Mesure"},
     "eng_raw": {"en": "Counted by a dashboard", "fr": "Compté par un tableau de bord"},
     "eng_pods": {"en": "From engagement pods", "fr": "Venu de pods d'engagement"},
     "eng_clean": {"en": "Authentic", "fr": "Authentique"},
@@ -82,7 +87,8 @@ register({
     "clean": {"en": "clean", "fr": "réel"},
     "people": {"en": "People (count)", "fr": "Personnes (nombre)"},
     "audience_chart": {"en": "Followers vs real audience vs members", "fr": "Abonnés, audience réelle et membres"},
-    "rate_chart": {"en": "Engagement rate: raw vs clean", "fr": "Taux d'engagement : brut ou réel"},
+    "rate_chart": {"en": "Engagement rate: raw vs clean (pods and fake accounts removed)",
+                   "fr": "Taux d'engagement : brut ou réel (sans pods ni faux comptes)"},
     "rate_axis": {"en": "Engagement rate (% of followers per post)", "fr": "Taux d'engagement (% des abonnés par publication)"},
     "figure_axis": {"en": "Figure", "fr": "Indicateur"},
     "gap_note": {"en": "Of {followers} followers, {real} are real and reachable and {members} take part.",
@@ -453,3 +459,38 @@ def table_title(name: str, lang: str) -> str:
 def figure_label(key: str, lang: str) -> str:
     fkey = f"fig:{key}"
     return t(fkey, lang) if has_text(fkey) else key.replace("_", " ").capitalize()
+
+
+# Values of the analyses' vocabularies (docs/results.md), shown in the reader's language.
+VOCABULARY = {
+    # intents
+    "purchase": ("purchase", "achat"), "job": ("job", "emploi"), "cocreation": ("co-creation", "co-création"),
+    "support": ("support", "assistance"), "critique": ("critique", "critique"), "praise": ("praise", "éloge"),
+    "generic": ("generic", "générique"), "spam": ("spam", "spam"),
+    # sentiment
+    "negative": ("negative", "négatif"), "neutral": ("neutral", "neutre"), "positive": ("positive", "positif"),
+    # audience labels
+    "real": ("real", "réel"), "fake": ("fake", "faux"), "inactive": ("inactive", "inactif"),
+    "mass_follower": ("mass follower", "abonné en masse"),
+    # member levels and statuses
+    "advocate": ("advocate", "ambassadeur"), "contributor": ("contributor", "contributeur"),
+    "participant": ("participant", "participant"), "explorer": ("explorer", "explorateur"),
+    "new": ("new", "nouveau"), "active": ("active", "actif"), "recently_inactive": ("recently inactive", "récemment inactif"),
+    # ambassador kinds
+    "regular": ("regular", "régulier"), "defender": ("defender", "défenseur"), "sharer": ("sharer", "relayeur"),
+    # growth spikes
+    "bought": ("bought", "achetés"), "viral": ("viral", "viral"), "campaign": ("campaign", "campagne"),
+    "organic": ("organic", "organique"),
+    # goal statuses
+    "on_track": ("on track", "en bonne voie"), "behind": ("behind", "en retard"), "reached": ("reached", "atteint"),
+    "missed": ("missed", "manqué"), "not_started": ("not started", "pas commencé"), "not_computed": ("not computed", "non calculé"),
+}
+register({f"v:{k}": {"en": en, "fr": fr} for k, (en, fr) in VOCABULARY.items()})
+VOCABULARY_COLUMNS = {"intent", "sentiment", "audience_label", "member_level", "member_status", "ambassador_kind", "status",
+                      "label"}
+
+
+def word(value: object, lang: str) -> str:
+    """A vocabulary value (intent, label, level…) in the reader's language; anything else unchanged."""
+    key = f"v:{value}"
+    return t(key, lang) if has_text(key) else str(value)
