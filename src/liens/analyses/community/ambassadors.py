@@ -233,7 +233,7 @@ def ambassadors(ctx: Context, base: ir.Table, written: ir.Table, members: ir.Tab
         group_by=["member_id", "kind"], order_by=[ibis.desc("created_at"), "interaction_id"]))
     latest = latest.filter(latest._r < EXAMPLES)
     examples = latest.group_by(["member_id", "kind"]).agg(
-        example_interaction_ids=latest.interaction_id.group_concat(","))
+        example_interaction_ids=latest.interaction_id.group_concat(",", order_by=[ibis.desc(latest.created_at), latest.interaction_id]))
     table = per.join(main, ["member_id", "kind"]).join(examples, ["member_id", "kind"])
     rank = ibis.row_number().over(
         group_by="kind", order_by=[ibis.desc("strength"), ibis.desc("evidence_count"), "member_id"]) + 1
