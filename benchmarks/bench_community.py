@@ -2,7 +2,7 @@
 speed of every community metric on a large world.
 
     python benchmarks/bench_community.py quality [--accounts 20000] [--seeds 1,2,3]
-    python benchmarks/bench_community.py speed [--interactions 10000000] [--baseline]
+    python benchmarks/bench_community.py speed [--interactions 10000000] [--baseline] [--memory-limit 2.5GB]
 
 `quality` runs the whole pipeline (every registered step) on generated worlds and prints, per kind,
 precision and recall of `accounts.ambassador_kind` against the planted truth, plus the pairwise
@@ -81,7 +81,7 @@ def quality(accounts: int, seeds: list[int]) -> dict:
     return result
 
 
-def _speed_child(store_path: str, baseline: bool) -> None:
+def _speed_child(store_path: str, baseline: bool, memory_limit: str) -> None:
     """Runs in a child process: core, a stand-in for the pods columns, then community (unless
     `baseline`: then the same without community, to tell the community step's own cost)."""
     import ibis
@@ -113,6 +113,11 @@ def _speed_child(store_path: str, baseline: bool) -> None:
     if not baseline:
         steps.append(Step("community", timed("community", community)))
     with Store(store_path) as store:
+        if memory_limit:
+            # DuckDB keeps what it may in memory (80% of RAM by default); bounded, it spills to disk.
+            (OUT / "tmp").mkdir(exist_ok=True)
+            store.con.execute(f"SET memory_limit = '{memory_limit}'")
+            store.con.execute(f"SET temp_directory = '{OUT / 'tmp'}'")
         started = time.perf_counter()
         run_analyses(store, Config(), steps=steps)
         total = time.perf_counter() - started
@@ -124,7 +129,7 @@ def _speed_child(store_path: str, baseline: bool) -> None:
                       "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_gb": usage.ru_maxrss / 1024 / 1024}))
 
 
-def speed(interactions: int, baseline: bool = False) -> dict:
+def speed(interactions: int, baseline: bool = False, memory_limit: str = "") -> dict:
     from _measure import load_average, world
 
     from liens.store import Store, load_path
@@ -137,11 +142,13 @@ def speed(interactions: int, baseline: bool = False) -> dict:
             load_path(store, folder)
         print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
     load = load_average()
-    command = [sys.executable, __file__, "_child", str(store_path)] + (["--baseline"] if baseline else [])
+    command = [sys.executable, __file__, "_child", str(store_path), "--memory-limit", memory_limit]
+    command += ["--baseline"] if baseline else []
     out = subprocess.run(command, capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
-    return {**json.loads(out.stdout.strip().splitlines()[-1]), "baseline": baseline, "load_average_before": load}
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "baseline": baseline, "memory_limit": memory_limit,
+            "load_average_before": load}
 
 
 def main() -> None:
@@ -152,15 +159,16 @@ def main() -> None:
     parser.add_argument("--seeds", default="1,2,3")
     parser.add_argument("--interactions", type=int, default=10_000_000)
     parser.add_argument("--baseline", action="store_true", help="speed: run core and the stand-in only")
+    parser.add_argument("--memory-limit", default="2.5GB", help="speed: DuckDB memory_limit ('' for its default)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     if args.what == "_child":
-        _speed_child(args.store, args.baseline)
+        _speed_child(args.store, args.baseline, args.memory_limit)
         return
     if args.what == "quality":
         result = quality(args.accounts or 20000, [int(s) for s in args.seeds.split(",")])
     else:
-        result = speed(args.interactions, args.baseline)
+        result = speed(args.interactions, args.baseline, args.memory_limit)
     print(json.dumps(result, indent=1))
 
 
