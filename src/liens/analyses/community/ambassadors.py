@@ -12,9 +12,10 @@ All evidence is clean (authenticity flags removed) and counted per person (membe
   written by someone else (not the brand). A critique: `intent` = critique from the conversation
   step (without intents, `sentiment` = negative), or a text matching the bilingual complaint
   lexicon `CRITIQUE_WORDS` (alone when there is no conversation step; a safety net otherwise). A
-  reply takes the brand's side when it answers the critic without joining in: not negative (its
-  `sentiment`; without sentiments, not a critique by its `intent`), not spam, and matching none of
-  `CRITIQUE_WORDS`, `AGREEMENT_WORDS` ("so true", "+1", "tellement d'accord") or `SPAM_WORDS`.
+  reply takes the brand's side when it answers the critic without joining in: not an agreement
+  (`AGREEMENT_WORDS`: "so true", "+1", "tellement d'accord"), not spam, and not negative (its
+  `sentiment`; without sentiments, not a critique by its `intent`; without either, not matching
+  `CRITIQUE_WORDS`).
   Helpful answers ("check your spam folder", "go one size up") and testimonies ("never had a
   problem") count: intent models often call them support requests or even complaints.
 - sharer: mentioned the brand unprompted at least `sharer_min_mentions` times. Their unprompted
@@ -73,17 +74,20 @@ def _is_critique(t: ir.Table, text: ir.StringValue) -> ir.BooleanValue:
 def _takes_brand_side(t: ir.Table, text: ir.StringValue) -> ir.BooleanValue:
     """A reply under a critique that answers it without joining in (see the module docstring).
 
-    Its stance is read from its sentiment (else its intent) and the lexicons, not from an intent
-    of critique when a sentiment exists: intent models take "never had a problem" for a complaint.
+    With a conversation step, its stance is read from its sentiment (else its intent), not from an
+    intent of critique nor the complaint lexicon: "never had a problem" and "at least they refund"
+    read as complaints to a word list or an intent model. Without one, from the lexicons.
     """
-    against = _matches(text, AGREEMENT_WORDS) | _matches(text, CRITIQUE_WORDS) | _matches(text, SPAM_WORDS)
-    if "intent" in t.columns:
-        against = against | (t.intent.fill_null("") == "spam")
+    against = _matches(text, AGREEMENT_WORDS)
     if "sentiment" in t.columns:
         against = against | (t.sentiment.fill_null("") == "negative")
     elif "intent" in t.columns:
         against = against | (t.intent.fill_null("") == "critique")
-    return ~against
+    else:
+        against = against | _matches(text, CRITIQUE_WORDS)
+    if "intent" in t.columns:
+        return ~(against | (t.intent.fill_null("") == "spam"))
+    return ~(against | _matches(text, SPAM_WORDS))
 
 
 def _defences(base: ir.Table, written: ir.Table) -> ir.Table:
