@@ -21,7 +21,7 @@ from ._text import is_question, normalise
 from .intent import INTENTS, default_model
 from .language import detect_languages
 from .responsiveness import responses
-from .sentiment import sentiment_labels, sentiment_scores
+from .sentiment import lexicon_scores, mark_negations, sentiment_labels, sentiment_scores
 from .topics import document_topics, dominant, fit_topics, topics_table
 from .weak_signals import weak_signals
 
@@ -31,28 +31,42 @@ CLASSIFIED_SCHEMA = pa.schema([
 ])
 
 
+BATCH = 50_000  # distinct texts classified together: bounds the memory of the n-gram matrices
+
+
+def _classify_batch(texts: pa.Array, settings: ConversationSettings) -> pa.Table:
+    normalised = normalise(texts)
+    marked = mark_negations(normalised)
+    by_lexicon = lexicon_scores(marked)  # fr, en and both: the intent model reads both, sentiment its language's
+    languages = detect_languages(texts.to_pylist(), settings.language_min_confidence)
+    intents, confidence = default_model(settings.seed, settings.purchase_margin).classify(
+        normalised, marked, sentiment_scores(normalised, by_lexicon=by_lexicon))
+    scores = sentiment_scores(normalised, languages, by_lexicon=by_lexicon)
+    # The intent model reads context the word lexicon misses (sarcasm: "bravo, toujours rien"):
+    # a critique is never positive, praise never negative.
+    scores = np.where(intents == "critique", np.minimum(scores, 0.0), scores)
+    scores = np.where(intents == "praise", np.maximum(scores, 0.0), scores)
+    labels = sentiment_labels(scores, settings.negative_threshold, settings.positive_threshold)
+    return pa.table({
+        "language": pa.array(languages, pa.string()), "intent": pa.array(intents, pa.string()),
+        "intent_confidence": pa.array(confidence, pa.float64()), "sentiment": pa.array(labels, pa.string()),
+        "sentiment_score": pa.array(scores, pa.float64()), "is_question": is_question(normalised),
+    }, schema=CLASSIFIED_SCHEMA)
+
+
 def classify_texts(texts: pa.Array | pa.ChunkedArray, settings: ConversationSettings | None = None) -> pa.Table:
-    """Language, intent (with confidence), sentiment (with score) and is_question for each text."""
+    """Language, intent (with confidence), sentiment (with score) and is_question for each text.
+
+    Each distinct text is classified once, and on its own: the result does not depend on the other
+    texts or on how they are split into batches."""
     settings = settings or ConversationSettings()
     texts = pc.fill_null(texts, "")
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
     distinct = pc.unique(texts)
     where = pc.index_in(texts, value_set=distinct)
-    normalised = normalise(distinct)
-    languages = detect_languages(distinct.to_pylist(), settings.language_min_confidence)
-    intents, confidence = default_model(settings.seed, settings.purchase_margin).predict(distinct)
-    scores = sentiment_scores(normalised, languages, normalised=True)
-    # The intent model reads context the word lexicon misses (sarcasm: "bravo, toujours rien"):
-    # a critique is never positive, praise never negative.
-    scores = np.where(intents == "critique", np.minimum(scores, 0.0), scores)
-    scores = np.where(intents == "praise", np.maximum(scores, 0.0), scores)
-    labels = sentiment_labels(scores, settings.negative_threshold, settings.positive_threshold)
-    per_distinct = pa.table({
-        "language": pa.array(languages, pa.string()), "intent": pa.array(intents, pa.string()),
-        "intent_confidence": pa.array(confidence, pa.float64()), "sentiment": pa.array(labels, pa.string()),
-        "sentiment_score": pa.array(scores, pa.float64()), "is_question": is_question(normalised),
-    }, schema=CLASSIFIED_SCHEMA)
+    batches = [_classify_batch(distinct.slice(start, BATCH), settings) for start in range(0, len(distinct), BATCH)]
+    per_distinct = pa.concat_tables(batches) if batches else CLASSIFIED_SCHEMA.empty_table()
     return per_distinct.take(where)
 
 

@@ -1,7 +1,7 @@
 """Intent of each text: purchase, job, cocreation, support, critique, praise, generic, spam.
 
-A scikit-learn model (TF-IDF word and character n-grams, bilingual cue lexicons and a few shape
-features, then a logistic regression) trained on the labelled corpus kept in `data/`. Training takes
+A scikit-learn model (TF-IDF word and character n-grams built in `ngrams.py`, bilingual cue
+lexicons and a few shape features, then a linear SVM) trained on the labelled corpus kept in `data/`. Training takes
 about a second, so the model is trained once per process and never downloaded.
 """
 
@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from scipy import sparse
 
 from ._text import is_question, normalise
+from .ngrams import CharNgrams, WordNgrams
 from .sentiment import mark_negations, sentiment_scores
 
 INTENTS = ("purchase", "job", "cocreation", "support", "critique", "praise", "generic", "spam")
@@ -38,8 +39,9 @@ def load_lexicon() -> dict[str, list[str]]:
     return {intent: raw[intent] for intent in INTENTS if intent in raw}
 
 
-def _shape_features(normalised: pa.Array | pa.ChunkedArray, lexicon: dict[str, list[str]]) -> sparse.csr_matrix:
-    """Cue-lexicon hits, shape (question, length, emoji only) and sentiment, vectorised."""
+def _shape_features(normalised: pa.Array | pa.ChunkedArray, lexicon: dict[str, list[str]],
+                    polarity: np.ndarray) -> sparse.csr_matrix:
+    """Cue-lexicon hits, shape (question, length, emoji only) and sentiment (both lexicons), vectorised."""
     columns = [pc.match_substring_regex(normalised, pattern="|".join(patterns)) for patterns in lexicon.values()]
     words = pc.list_value_length(pc.split_pattern_regex(normalised, pattern=r"\s+"))
     columns += [
@@ -50,25 +52,46 @@ def _shape_features(normalised: pa.Array | pa.ChunkedArray, lexicon: dict[str, l
     ]
     dense = [np.asarray(c.to_numpy(zero_copy_only=False), dtype=np.float32) for c in columns]
     # Sentiment separates praise from critique where words alone do not ("pas du tout déçue").
-    polarity = sentiment_scores(normalised, normalised=True)
     dense += [np.clip(polarity, 0, None), np.clip(-polarity, 0, None)]
     return sparse.csr_matrix(np.column_stack(dense))
 
 
 @dataclass
 class IntentModel:
-    word: object
-    char: object
+    word: WordNgrams
+    char: CharNgrams
     classifier: object
     lexicon: dict[str, list[str]]
     purchase_margin: float = 0.6
 
-    def features(self, normalised: pa.Array | pa.ChunkedArray) -> sparse.csr_matrix:
-        marked = mark_negations(normalised).to_pylist()  # "neg_" words: "pas top" is not "top"
+    def features(self, normalised: pa.Array | pa.ChunkedArray, marked: pa.Array | pa.ChunkedArray | None = None,
+                 polarity: np.ndarray | None = None) -> sparse.csr_matrix:
+        """The feature matrix of normalised texts (`marked`: their negation-marked form, and
+        `polarity`: their sentiment over both lexicons, when the caller has them already)."""
+        if marked is None:
+            marked = mark_negations(normalised)  # "neg_" words: "pas top" is not "top"
+        if polarity is None:
+            polarity = sentiment_scores(normalised, normalised=True, marked=marked)
         return sparse.hstack(
-            [self.word.transform(marked), self.char.transform(normalised.to_pylist()), _shape_features(normalised, self.lexicon)],
+            [self.word.transform(marked), self.char.transform(normalised), _shape_features(normalised, self.lexicon, polarity)],
             format="csr",
         )
+
+    def classify(self, normalised: pa.Array | pa.ChunkedArray, marked: pa.Array | pa.ChunkedArray | None = None,
+                 polarity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(intent, confidence) of one batch of normalised texts (arguments as in `features`)."""
+        classes = np.asarray(self.classifier.classes_, dtype=object)
+        purchase = int(np.flatnonzero(classes == "purchase")[0])
+        scores = self.classifier.decision_function(self.features(normalised, marked, polarity))
+        scores = scores.reshape(len(normalised), len(classes))
+        order = np.argsort(-scores, axis=1)[:, :2]
+        rows = np.arange(len(scores))
+        best = order[:, 0].copy()
+        margin = scores[rows, order[:, 0]] - scores[rows, order[:, 1]]
+        demote = (best == purchase) & (margin < self.purchase_margin)
+        best[demote] = order[demote, 1]
+        weights = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return classes[best], weights[rows, best] / weights.sum(axis=1)
 
     def predict(self, texts: Sequence[str] | pa.Array | pa.ChunkedArray, batch: int = 50_000) -> tuple[np.ndarray, np.ndarray]:
         """(intent, confidence) for each text.
@@ -79,37 +102,21 @@ class IntentModel:
         """
         array = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(list(texts), pa.string())
         array = normalise(pc.fill_null(array, ""))
-        classes = np.asarray(self.classifier.classes_, dtype=object)
-        purchase = int(np.flatnonzero(classes == "purchase")[0])
-        labels, confidence = [], []
-        for start in range(0, len(array), batch):  # batches bound the memory of the n-gram matrices
-            scores = self.classifier.decision_function(self.features(array.slice(start, batch)))
-            order = np.argsort(-scores, axis=1)[:, :2]
-            rows = np.arange(len(scores))
-            best = order[:, 0].copy()
-            margin = scores[rows, order[:, 0]] - scores[rows, order[:, 1]]
-            demote = (best == purchase) & (margin < self.purchase_margin)
-            best[demote] = order[demote, 1]
-            weights = np.exp(scores - scores.max(axis=1, keepdims=True))
-            labels.append(classes[best])
-            confidence.append(weights[rows, best] / weights.sum(axis=1))
-        if not labels:
+        parts = [self.classify(array.slice(start, batch)) for start in range(0, len(array), batch)]
+        if not parts:  # batches bound the memory of the n-gram matrices
             return np.array([], dtype=object), np.array([], dtype=float)
-        return np.concatenate(labels), np.concatenate(confidence)
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def train(rows: Sequence[dict[str, str]], seed: int = 0, purchase_margin: float = 0.6) -> IntentModel:
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
     normalised = normalise(pa.array([r["text"] for r in rows], pa.string()))
-    as_list = normalised.to_pylist()
     # Words carry meaning; character n-grams survive typos, slang spellings and missing accents.
-    word = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, token_pattern=r"(?u)\b\w+\b|[^\w\s]")
-    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), min_df=2, sublinear_tf=True)
+    word, char = WordNgrams(min_df=1), CharNgrams(min_df=2)
     model = IntentModel(word=word, char=char, classifier=None, lexicon=load_lexicon(), purchase_margin=purchase_margin)
-    word.fit(mark_negations(normalised).to_pylist())
-    char.fit(as_list)
+    word.fit(mark_negations(normalised))
+    char.fit(normalised)
     # A linear SVM: as accurate as a logistic regression here, and ten times faster to train.
     classifier = LinearSVC(C=1.0, random_state=seed)
     classifier.fit(model.features(normalised), [r["intent"] for r in rows])

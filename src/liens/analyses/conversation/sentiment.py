@@ -3,14 +3,16 @@
 The word polarities are TextBlob's (English) and textblob-fr's (French) lexicons, both shipped with
 those packages, plus `data/sentiment_lexicon.csv` for what they miss: emojis, slang and complaint
 words. Scoring is vectorised: negations mark the next word (`pas top` -> `neg_top`, whose polarity is
--0.5 times `top`'s, as in TextBlob's pattern analyser), a fixed-vocabulary count matrix times the
-polarity vector gives the mean polarity of the words found.
+-0.5 times `top`'s, as in TextBlob's pattern analyser); Arrow splits and looks up the words of a whole
+batch at once, and one count matrix times each lexicon's polarity vector gives the mean polarity of
+the words found, for the three lexicons (fr, en, both) in one pass.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,21 +47,38 @@ def _textblob_lexicon(path: str) -> dict[str, float]:
     return {s: float(np.mean(sums[f])) for f, s in zip(forms, stripped) if " " not in s and np.mean(sums[f]) != 0.0}
 
 
-@dataclass
-class _Scorer:
-    vectorizer: object
-    polarity: np.ndarray
+# TOKEN_PATTERN for Arrow's RE2 (whose \w is ASCII only): each token is set apart by spaces in one
+# pass over a batch; what lies between tokens is left in pieces no lexicon term can equal.
+_W = r"[\p{L}\p{N}_]"
+_TOKEN = rf"(neg_{_W}+|{_W}+(?:'{_W}+)?|[\x{{1F300}}-\x{{1FAFF}}\x{{2600}}-\x{{27BF}}])"
+LEXICONS = ("fr", "en", "other")
 
-    def score(self, marked: list[str]) -> np.ndarray:
-        counts = self.vectorizer.transform(marked)
-        found = np.asarray(counts.sum(axis=1)).ravel()
-        total = counts @ self.polarity
-        return np.divide(total, found, out=np.zeros(len(marked)), where=found > 0)
+
+@dataclass
+class _Lexicons:
+    """The union of the lexicons' terms, and per lexicon the polarity and membership of each term."""
+
+    terms: pa.Array
+    polarity: np.ndarray  # terms x lexicons
+    member: np.ndarray  # terms x lexicons, 1.0 where the lexicon has the term
+
+    def scores(self, marked: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """Mean polarity of the lexicon words of each text, one column per lexicon (0 without any)."""
+        from .ngrams import count_matrix
+
+        array = marked.combine_chunks() if isinstance(marked, pa.ChunkedArray) else marked
+        lists = pc.utf8_split_whitespace(pc.replace_substring_regex(array, pattern=_TOKEN, replacement=r" \1 "))
+        tokens = pc.list_flatten(lists)
+        docs = pc.list_parent_indices(lists).to_numpy()
+        at = pc.index_in(tokens, value_set=self.terms)
+        known = pc.is_valid(at).to_numpy(zero_copy_only=False)
+        counts = count_matrix(docs[known], at.drop_null().to_numpy(), len(array), len(self.terms))
+        total, found = counts @ self.polarity, counts @ self.member
+        return np.divide(total, found, out=np.zeros_like(total), where=found > 0)
 
 
 @lru_cache(maxsize=1)
-def _scorers() -> dict[str, _Scorer]:
-    from sklearn.feature_extraction.text import CountVectorizer
+def _lexicons() -> _Lexicons:
     import textblob
     import textblob_fr
 
@@ -74,15 +93,14 @@ def _scorers() -> dict[str, _Scorer]:
         "fr": {**french, **extra["fr"], **extra["any"]},
     }
     lexicons["other"] = {**lexicons["fr"], **lexicons["en"]}
-    scorers = {}
-    for lang, lexicon in lexicons.items():
-        # Negated forms flip and soften, unless the lexicon says otherwise ("pas terrible" is not praise).
-        lexicon = {**{"neg_" + t: NEGATED_WEIGHT * v for t, v in lexicon.items() if not t.startswith("neg_")}, **lexicon}
-        terms = list(lexicon)
-        polarity = np.array([lexicon[t] for t in terms])
-        vectorizer = CountVectorizer(vocabulary=terms, token_pattern=TOKEN_PATTERN, lowercase=False)
-        scorers[lang] = _Scorer(vectorizer, polarity)
-    return scorers
+    # Negated forms flip and soften, unless the lexicon says otherwise ("pas terrible" is not praise).
+    lexicons = {lang: {**{"neg_" + t: NEGATED_WEIGHT * v for t, v in lexicon.items() if not t.startswith("neg_")}, **lexicon}
+                for lang, lexicon in lexicons.items()}
+    token = re.compile(TOKEN_PATTERN)
+    terms = sorted(t for t in set().union(*lexicons.values()) if token.fullmatch(t))  # others are never found
+    polarity = np.array([[lexicons[lang].get(t, 0.0) for lang in LEXICONS] for t in terms])
+    member = np.array([[float(t in lexicons[lang]) for lang in LEXICONS] for t in terms])
+    return _Lexicons(pa.array(terms, pa.string()), polarity, member)
 
 
 def mark_negations(normalised: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
@@ -95,18 +113,26 @@ def mark_negations(normalised: pa.Array | pa.ChunkedArray) -> pa.Array | pa.Chun
 
 
 def sentiment_scores(texts: pa.Array | pa.ChunkedArray, languages: np.ndarray | None = None,
-                     normalised: bool = False) -> np.ndarray:
-    """A polarity in [-1, 1] per text, with the lexicon of its language ('fr', 'en', else both)."""
-    array = texts if normalised else normalise(pc.fill_null(texts, ""))
-    marked = np.asarray(mark_negations(array).to_pylist(), dtype=object)
-    langs = np.full(len(marked), "other", dtype=object) if languages is None else np.asarray(languages, dtype=object)
-    out = np.zeros(len(marked))
-    scorers = _scorers()
-    for lang in ("fr", "en", "other"):
-        mask = langs == lang if lang != "other" else ~np.isin(langs, ["fr", "en"])
-        if mask.any():
-            out[mask] = scorers[lang].score(list(marked[mask]))
-    return np.clip(out, -1.0, 1.0)
+                     normalised: bool = False, marked: pa.Array | pa.ChunkedArray | None = None,
+                     by_lexicon: np.ndarray | None = None) -> np.ndarray:
+    """A polarity in [-1, 1] per text, with the lexicon of its language ('fr', 'en', else both).
+
+    `marked` (the texts' `mark_negations` form) or `by_lexicon` (`lexicon_scores` of it) may be
+    given when the caller has them already."""
+    if by_lexicon is None:
+        if marked is None:
+            marked = mark_negations(texts if normalised else normalise(pc.fill_null(texts, "")))
+        by_lexicon = lexicon_scores(marked)
+    column = np.full(len(by_lexicon), LEXICONS.index("other"))
+    if languages is not None:
+        langs = np.asarray(languages, dtype=object)
+        column[langs == "fr"], column[langs == "en"] = LEXICONS.index("fr"), LEXICONS.index("en")
+    return np.clip(by_lexicon[np.arange(len(by_lexicon)), column], -1.0, 1.0)
+
+
+def lexicon_scores(marked: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Unclipped mean polarity of each negation-marked text under each lexicon (columns: LEXICONS)."""
+    return _lexicons().scores(marked)
 
 
 def sentiment_labels(scores: np.ndarray, negative: float = -0.1, positive: float = 0.1) -> np.ndarray:
