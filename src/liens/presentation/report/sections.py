@@ -180,7 +180,7 @@ class Build:
         if isinstance(value, float) and key.endswith(("_minutes", "minutes")):
             return format_duration(value, self.lang)
         if isinstance(value, float) and ("rate" in key or "share" in key) and abs(value) <= 1.5:
-            return self.pct(value, 2 if abs(value) < 0.1 else 1)
+            return self.pct(value, 0 if value == 0 else 2 if abs(value) < 0.1 else 1)
         return fmt_value(value, self.lang, key)
 
     # -- tables ----------------------------------------------------------------------------
