@@ -65,11 +65,17 @@ def analyze(source: str | Path | Store | None = None, *, store: str | Path | Sto
 
     `source` may be a Store, a store file, or a dataset; with a dataset, it is loaded into `store`
     (default: a fresh store file beside the results, or a temporary one).
+
+    `engine="spark"` runs on Spark: a dataset of Parquet files is read by Spark itself (not loaded);
+    options `session=` (e.g. a notebook's `spark`), `master=`, `conf=`, `work_dir=` (see
+    `engine.open_workspace`). The results land in the store as with DuckDB.
     """
     config = config or load_config()
     is_dataset = source is not None and not isinstance(source, Store) and not is_store_file(source)
     opened = _resolve_store(source, store, out, is_dataset)
-    if is_dataset:
+    if is_dataset and engine == "spark":
+        engine_options["dataset"] = source
+    elif is_dataset:
         load_path(opened, source, progress=progress)  # type: ignore[arg-type]
     summary = run_analyses(opened, config, engine=engine, progress=progress, **engine_options)
     if out is not None:

@@ -65,6 +65,9 @@ SESSION_CONF = {
 # Only when this module starts the session (core settings cannot change on a running one).
 START_CONF = {"spark.ui.showConsoleProgress": "false"}
 
+# Store tables (not dataset tables) an analysis reads: the audience model trained by `liens audience train`.
+STORE_SIDE_TABLES = ("_liens_audience_model",)
+
 _IBIS_TYPES = {STRING: "string", TIMESTAMP: "timestamp", DATE: "date", INTEGER: "int64",
                FLOAT: "float64", BOOLEAN: "boolean"}
 _TRUE = ("true", "t", "1", "yes", "y", "oui", "vrai")
@@ -113,6 +116,32 @@ class _Compiler(PySparkCompiler):
     def visit_RStrip(self, op: Any, *, arg: sge.Expression) -> sge.Expression:
         return sge.Trim(this=arg, expression=self._whitespace(), position="TRAILING")
 
+    def visit_GroupConcat(self, op: Any, *, arg: Any, sep: Any, where: Any, order_by: Any) -> Any:
+        """`group_concat(order_by=...)`, which Ibis refuses on Spark: collect (keys, value) pairs
+        and sort them with a comparator, so the text is the same on every engine and partitioning."""
+        if not order_by:
+            return super().visit_GroupConcat(op, arg=arg, sep=sep, where=where, order_by=order_by)
+        if where is not None:
+            arg = self.if_(where, arg, sge.Null())
+        keys = [f"k{i}" for i in range(len(order_by))]
+        fields: list[Any] = []
+        for name, ordered in zip(keys, order_by):
+            fields += [sge.convert(name), ordered.this]
+        collected = self.f.collect_list(self.f.named_struct(*fields, sge.convert("v"), arg))
+        left, right, item = sge.to_identifier("l"), sge.to_identifier("r"), sge.to_identifier("x")
+        compare = sge.Case()
+        for name, ordered in zip(keys, order_by):
+            first, second = (-1, 1) if not ordered.args.get("desc") else (1, -1)
+            lk, rk = sge.column(name, table="l"), sge.column(name, table="r")
+            compare = compare.when(sge.LT(this=lk, expression=rk), sge.convert(first))
+            compare = compare.when(sge.GT(this=lk, expression=rk), sge.convert(second))
+        compare = compare.else_(sge.convert(0))
+        kept = self.f.filter(collected, sge.Lambda(this=sge.column("v", table="x").is_(sge.Null()).not_(),
+                                                   expressions=[item]))
+        ordered_values = self.f.transform(self.f.array_sort(kept, sge.Lambda(this=compare, expressions=[left, right])),
+                                          sge.Lambda(this=sge.column("v", table="x"), expressions=[item]))
+        return self.if_(self.f.size(ordered_values).eq(0), sge.Null(), self.f.array_join(ordered_values, sep))
+
     def visit_NonNullLiteral(self, op: Any, *, value: Any, dtype: dt.DataType) -> Any:
         if dtype.is_floating() and math.isfinite(value):
             return self.cast(float(value), dtype)
@@ -153,7 +182,7 @@ class SparkBackend(_PySparkBackend):
         table = _writable(table)
         self._schemas[name] = table.schema()
         self._run_pre_execute_hooks(table)
-        frame = self._session.sql(self.compile(table))
+        frame = _typed(self._session.sql(self.compile(table)), self._schemas[name])
         # A fresh folder per save: a table may be rebuilt from its own previous version.
         path = f"{self.work_dir}/{name}-{next(self._counter)}"
         frame.write.mode("overwrite").parquet(path)
@@ -214,6 +243,22 @@ class SparkBackend(_PySparkBackend):
             stream.close()
 
 
+def _typed(frame: Any, schema: Any) -> Any:
+    """Write the types the Ibis expression promises (Spark's row_number is 32-bit, Ibis says 64):
+    a table read back from Parquet must keep the types DuckDB would have given it."""
+    from ibis.backends.pyspark.datatypes import PySparkSchema
+    from pyspark.sql import functions as F
+
+    target = PySparkSchema.from_ibis(schema)
+    if [f.dataType for f in frame.schema.fields] == [f.dataType for f in target.fields]:
+        return frame
+    return frame.select(*[
+        F.col(f"`{want.name}`").cast(want.dataType).alias(want.name) if have.dataType != want.dataType
+        else F.col(f"`{want.name}`")
+        for have, want in zip(frame.schema.fields, target.fields)
+    ])
+
+
 def _writable(table: ir.Table) -> ir.Table:
     """Parquet has no column of type null (an all-missing literal): give it a type."""
     nulls = {c: table[c].cast("string") for c, t in table.schema().items() if t.is_null()}
@@ -269,6 +314,7 @@ class SparkWorkspace:
         if missing:
             raise DatasetError(f"the dataset has no '{missing[0]}' table", file=self.dataset,
                                expected="accounts, posts and interactions as Parquet")
+        self._share_store_tables()
         tables = {}
         for name, paths in sources.items():
             frame = self.session.read.parquet(*paths)
@@ -276,6 +322,18 @@ class SparkWorkspace:
             frame.createOrReplaceTempView(view)
             tables[name] = canonical(self.backend.table(view), name)
         return tables
+
+    def _share_store_tables(self) -> None:
+        """Tables of the store that analyses read besides the dataset (a trained audience model),
+        registered under the same name so `ctx.backend.table(...)` finds them on Spark too."""
+        if self.store is None or not _is_local(self.backend.work_dir):
+            return
+        for name in STORE_SIDE_TABLES:
+            if self.store.has_table(name):
+                target = os.path.join(_local(self.backend.work_dir), f"{name}.parquet")
+                self.store.con.execute(
+                    f"COPY (SELECT * FROM {quote_identifier(name)}) TO '{_sql_text(target)}' (FORMAT PARQUET)")
+                self.session.read.parquet(target).createOrReplaceTempView(name)
 
     def _dataset_sources(self) -> dict[str, list[str]]:
         assert self.dataset is not None

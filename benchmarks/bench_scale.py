@@ -1,0 +1,161 @@
+"""The whole analysis at scale: a generated world of 10M interactions and 1M accounts, on DuckDB then
+on a local Spark session. Wall time per stage (load, each analysis step and its sub-steps, writing
+the results, exporting the results folder) and peak memory of the whole process tree (the Spark JVM
+included, sampled from /proc every 0.2 s).
+
+Target on a 2-core machine with DuckDB: <= 2 minutes end to end, <= 4 GB peak.
+Usage: python benchmarks/bench_scale.py [--interactions 10000000] [--engines duckdb spark]
+                                        [--master local[2]] [--driver-memory 4g]
+Results are also written to benchmarks/out/bench_scale-<interactions>.json (read by docs/scale.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+
+from _measure import OUT, load_average, measure, world
+
+# Run inside the measured child process: marks every progress message, samples memory.
+_PRELUDE = """
+import os, threading, time
+from pathlib import Path
+
+def _tree_rss_mb():
+    me = os.getpid()
+    parents = {}
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open(f'/proc/{entry}/stat') as handle:
+                    parents[int(entry)] = int(handle.read().rsplit(')', 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    tree, todo = {me}, [me]
+    while todo:
+        pid = todo.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                todo.append(child)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f'/proc/{pid}/status') as handle:
+                for line in handle:
+                    if line.startswith('VmRSS:'):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+peak = [0.0]
+def _sample():
+    while True:
+        peak[0] = max(peak[0], _tree_rss_mb())
+        time.sleep(0.2)
+threading.Thread(target=_sample, daemon=True).start()
+
+marks = []
+def say(message):
+    marks.append((message, time.perf_counter()))
+"""
+
+_DUCKDB = """
+from liens.config import Config
+from liens.store import Store, load_path
+from liens.analyses.runner import run_analyses
+from liens.presentation.results_folder import write_results
+begin = time.perf_counter()
+with Store(STORE) as store:
+    say('load')
+    load_path(store, WORLD)
+    run_analyses(store, Config(), progress=say)
+    say('export results folder')
+    write_results(store, RESULTS)
+say('end')
+figures = {'marks': [(m, t - begin) for m, t in marks], 'peak_tree_mb': max(peak[0], _tree_rss_mb())}
+"""
+
+_SPARK = """
+from liens.config import Config
+from liens.store import Store
+from liens.analyses.runner import run_analyses
+from liens.engines.spark import spark_session
+from liens.presentation.results_folder import write_results
+begin = time.perf_counter()
+say('session')
+spark = spark_session(MASTER, conf={'spark.ui.enabled': 'false', 'spark.driver.memory': DRIVER_MEMORY,
+                                    'spark.sql.shuffle.partitions': '8', 'spark.local.dir': WORK + '-tmp'})
+spark.sparkContext.setLogLevel('ERROR')
+with Store(STORE) as store:
+    say('load')  # Spark reads the Parquet world lazily: this stage is listing the files
+    run_analyses(store, Config(), engine='spark', dataset=WORLD, session=spark, work_dir=WORK, progress=say)
+    say('export results folder')
+    write_results(store, RESULTS)
+peak[0] = max(peak[0], _tree_rss_mb())
+spark.stop()
+say('end')
+figures = {'marks': [(m, t - begin) for m, t in marks], 'peak_tree_mb': peak[0]}
+"""
+
+
+def stages(marks: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Duration of each mark until the next one."""
+    return [(name, marks[i + 1][1] - at) for i, (name, at) in enumerate(marks[:-1])]
+
+
+def step_totals(marks: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Duration of each top-level stage (a step with its sub-steps)."""
+    top = [(name, at) for name, at in marks if ":" not in name]
+    return stages(top)
+
+
+def report(engine: str, figures: dict) -> None:
+    print(f"\n{engine}: {figures['seconds']:.1f} s wall, {figures['cpu_seconds']:.1f} CPU s (Python process), "
+          f"peak {figures['peak_tree_mb']:.0f} MB (process tree), Python peak {figures['peak_mb']:.0f} MB")
+    for name, seconds in stages(figures["marks"]):
+        sub = ":" in name  # "pods: co-engagement" is a part of "pods"
+        print(f"  {'  ' if sub else ''}{name:<44} {seconds:8.1f} s")
+    print("  per stage: " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in step_totals(figures["marks"])))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--interactions", type=int, default=10_000_000)
+    parser.add_argument("--engines", nargs="+", default=["duckdb", "spark"])
+    parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--driver-memory", default="4g")
+    args = parser.parse_args()
+    folder = world(args.interactions, "parquet")
+    summary = json.loads((folder / "truth" / "summary.json").read_text())
+    print(f"world: {summary['interactions']:,} interactions, {summary['accounts']:,} accounts ({folder.name})")
+    print(f"load average before: {load_average()} (2 cores)")
+    results: dict[str, dict] = {}
+    for engine in args.engines:
+        store = OUT / f"scale-{args.interactions}-{engine}.duckdb"
+        work = OUT / f"scale-{args.interactions}-spark-work"
+        out = OUT / f"scale-{args.interactions}-{engine}-results"
+        for path in (store, work, out, OUT / f"{work.name}-tmp"):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+        constants = (f"STORE = {str(store)!r}\nWORLD = {str(folder)!r}\nRESULTS = {str(out)!r}\nWORK = {str(work)!r}\n"
+                     f"MASTER = {args.master!r}\nDRIVER_MEMORY = {args.driver_memory!r}\n")
+        figures = measure(_PRELUDE + constants + (_DUCKDB if engine == "duckdb" else _SPARK))
+        figures["load_average_after"] = load_average()
+        results[engine] = figures
+        report(engine, figures)
+        print(f"  load average after: {figures['load_average_after']}")
+        for path in (work, OUT / f"{work.name}-tmp"):
+            shutil.rmtree(path, ignore_errors=True)
+    target = OUT / f"bench_scale-{args.interactions}.json"
+    target.write_text(json.dumps({"interactions": summary["interactions"], "accounts": summary["accounts"],
+                                  "results": results}, indent=1))
+    print(f"\nwritten to {target}")
+
+
+if __name__ == "__main__":
+    main()
