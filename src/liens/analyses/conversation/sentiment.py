@@ -47,9 +47,12 @@ def _textblob_lexicon(path: str) -> dict[str, float]:
     return {s: float(np.mean(sums[f])) for f, s in zip(forms, stripped) if " " not in s and np.mean(sums[f]) != 0.0}
 
 
-# TOKEN_PATTERN for Arrow's RE2 (whose \w is ASCII only): each token is set apart by spaces in one
-# pass over a batch; what lies between tokens is left in pieces no lexicon term can equal.
+# TOKEN_PATTERN for Arrow's RE2 (whose \w is ASCII only). Replacing every token is slow, so every
+# character that is neither a word character nor an apostrophe is set apart first (emojis become
+# tokens, punctuation pieces no term equals); only the rare pieces with an apostrophe go through
+# the token pattern ("aujourd'hui" is one token, "'top" is "top").
 _W = r"[\p{L}\p{N}_]"
+_SET_APART = r"([^\p{L}\p{N}_'\s])"
 _TOKEN = rf"(neg_{_W}+|{_W}+(?:'{_W}+)?|[\x{{1F300}}-\x{{1FAFF}}\x{{2600}}-\x{{27BF}}])"
 LEXICONS = ("fr", "en", "other")
 
@@ -67,10 +70,16 @@ class _Lexicons:
         from .ngrams import count_matrix
 
         array = marked.combine_chunks() if isinstance(marked, pa.ChunkedArray) else marked
-        lists = pc.utf8_split_whitespace(pc.replace_substring_regex(array, pattern=_TOKEN, replacement=r" \1 "))
-        tokens = pc.list_flatten(lists)
+        lists = pc.utf8_split_whitespace(pc.replace_substring_regex(array, pattern=_SET_APART, replacement=r" \1 "))
+        pieces = pc.list_flatten(lists)
         docs = pc.list_parent_indices(lists).to_numpy()
-        at = pc.index_in(tokens, value_set=self.terms)
+        quoted = pc.match_substring(pieces, "'").to_numpy(zero_copy_only=False)
+        if quoted.any():
+            split = pc.utf8_split_whitespace(pc.replace_substring_regex(
+                pieces.filter(quoted), pattern=_TOKEN, replacement=r" \1 "))
+            pieces = pa.concat_arrays([pieces.filter(~quoted), pc.list_flatten(split)])
+            docs = np.concatenate([docs[~quoted], docs[quoted][pc.list_parent_indices(split).to_numpy()]])
+        at = pc.index_in(pieces, value_set=self.terms)
         known = pc.is_valid(at).to_numpy(zero_copy_only=False)
         counts = count_matrix(docs[known], at.drop_null().to_numpy(), len(array), len(self.terms))
         total, found = counts @ self.polarity, counts @ self.member
