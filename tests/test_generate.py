@@ -260,21 +260,105 @@ def test_texts_cover_every_intent_in_both_languages(world: Path) -> None:
     assert "other" in table.columns
 
 
+ENGAGING = ("like", "reaction", "comment", "reply", "share", "save", "story_reply", "dm", "mention")
+
+
+def self_engaged(folder: Path) -> set[str]:
+    """Accounts with brand engagement of their own (no pod member converts, so pods do not matter here)."""
+    inter = read(folder, "interactions")
+    posts = read(folder, "posts")
+    brand = brand_ids(folder)
+    on_brand = inter["post_id"].isin(posts.loc[posts["author_id"].isin(brand), "post_id"]) | inter["target_id"].isin(brand)
+    return set(inter.loc[on_brand & inter["kind"].isin(ENGAGING), "actor_id"]) - brand
+
+
 def test_conversions_are_linked_in_every_planted_way(world: Path) -> None:
+    """linked_by follows what the data shows: identity = recorded on a listed account that never
+    engaged the brand itself; account = any other recorded account; the planted person is the
+    recorded account's person either way."""
     truth = read(world / "truth", "conversions")
-    assert {"account", "campaign", "none"} <= set(truth["linked_by"])
+    assert {"account", "identity", "campaign", "none"} <= set(truth["linked_by"])
     data = read(world, "conversions").set_index("conversion_id")
-    by_identity = truth[truth["linked_by"] == "identity"]
     identities = read(world, "identities")
     member_of = dict(zip(identities["account_id"], identities["member_id"]))
-    for _, row in by_identity.iterrows():
-        written = data.loc[row["conversion_id"], "account_id"]
-        assert written != row["account_id"] and member_of[written] == member_of[row["account_id"]]
-    by_account = truth[truth["linked_by"] == "account"]
-    written = data.loc[by_account["conversion_id"], "account_id"].to_numpy()
-    assert (written == by_account["account_id"].to_numpy()).all()
+    true_person = read(world / "truth", "accounts").set_index("account_id")["member_id"]
+    engaged = self_engaged(world)
+    recorded = truth[truth["linked_by"].isin(["account", "identity"])]
+    written = data.loc[recorded["conversion_id"], "account_id"].to_numpy()
+    assert (written == recorded["data_account_id"].to_numpy()).all()
+    assert (true_person.loc[written].to_numpy() == recorded["member_id"].to_numpy()).all()
+    via_identity = np.array([w in member_of and w not in engaged for w in written])
+    assert (via_identity == (recorded["linked_by"] == "identity").to_numpy()).all()
+    # Some are recorded on the person's other (quiet) account, reachable only through identities.
+    moved = recorded[written != recorded["account_id"].to_numpy()]
+    assert len(moved) and all(member_of[a] == member_of[b] for a, b in zip(moved["data_account_id"], moved["account_id"]))
     anonymous = truth.loc[truth["linked_by"].isin(["campaign", "none"]), "conversion_id"]
     assert data.loc[anonymous, "account_id"].isna().all()
+
+
+def test_planted_themes_are_where_the_truth_says(world: Path) -> None:
+    """Rising themes: named by new authors only inside their window, nowhere before; the steady
+    decoy: at least three French mentions in every 7-day span; every theme text holds a keyword."""
+    themes = read(world / "truth", "weak_signals").set_index("theme")
+    texts = read(world / "truth", "texts")
+    inter = read(world, "interactions").set_index("interaction_id")
+    words = inter["text"].fillna("").str.lower().str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
+    words = words.str.findall(r"[a-z]+").map(set)
+    at = times(inter["created_at"])
+    for name, theme in themes.iterrows():
+        mine = texts.loc[texts["theme"] == name, "interaction_id"]
+        keywords = set(theme["keywords"].split())
+        assert len(mine) == int(theme["texts"]) and inter.loc[mine, "actor_id"].nunique() == int(theme["authors"])
+        assert (texts.loc[texts["interaction_id"].isin(mine), "intent"] == "critique").all()
+        assert all(w & keywords for w in words.loc[mine]), name
+        lo, hi = times(pd.Series([theme["window_start"], theme["window_end"]]))
+        assert at.loc[mine].between(lo, hi, inclusive="left").all(), name
+        if theme["kind"] == "rising":
+            before = words[at < lo]
+            assert not any(w & keywords for w in before), name
+        else:
+            fr = at.loc[mine[texts.set_index("interaction_id").loc[mine, "language"].to_numpy() == "fr"]].sort_values()
+            spans = fr.searchsorted(fr + pd.Timedelta(days=7)) - np.arange(len(fr))
+            assert spans[fr + pd.Timedelta(days=7) <= hi].min() >= 3
+
+
+def test_observable_funnel_is_counted_from_the_data(world: Path) -> None:
+    """summary.funnel_observable: the rules in truth/README.md, recounted here from the files."""
+    s = summary(world)["funnel_observable"]
+    identities = read(world, "identities")
+    person = dict(zip(identities["account_id"], identities["member_id"]))
+    label = read(world / "truth", "accounts").set_index("account_id")["audience_label"]
+    brand = brand_ids(world)
+    follows = read(world, "follows")
+    now = follows.loc[follows["followee_id"].isin(brand) & follows["unfollowed_at"].isna(), "follower_id"]
+    assert s["followers_all"] == len({person.get(a, a) for a in now})
+    assert s["followers"] == len({person.get(a, a) for a in now if label.get(a) == "real"})
+    inter = read(world, "interactions")
+    posts = read(world, "posts").set_index("post_id")
+    pods = read(world / "truth", "pods")
+    pod_of = dict(zip(pods["account_id"], pods["pod_id"]))
+    author = posts["author_id"].reindex(inter["post_id"]).to_numpy()
+    mine, theirs = inter["actor_id"].map(pod_of), pd.Series(author).map(pod_of)
+    pod = (mine.notna() & (mine.to_numpy() == theirs.to_numpy()) & (inter["actor_id"].to_numpy() != author))
+    on_brand = pd.Series(author).isin(brand).to_numpy() | inter["target_id"].isin(brand)
+    clean = (on_brand & inter["kind"].isin(ENGAGING) & ~inter["actor_id"].isin(brand) & ~pod
+             & label.reindex(inter["actor_id"]).ne("fake").to_numpy())
+    engaged = inter[clean]
+    who = engaged["actor_id"].map(lambda a: person.get(a, a))
+    assert s["engaged_members"] == who.nunique()
+    texts = read(world / "truth", "texts")
+    intent = set(texts.loc[texts["intent"].isin(["purchase", "job", "cocreation"]), "interaction_id"])
+    assert s["members_with_intent"] == who[engaged["interaction_id"].isin(intent)].nunique()
+    conversions = read(world, "conversions").dropna(subset=["account_id"])
+    buyer = conversions["account_id"].map(lambda a: person.get(a, a))
+    assert s["converted_members"] == buyer.nunique()
+    first = times(engaged["created_at"]).groupby(who.to_numpy()).min()
+    after = times(conversions["occurred_at"]).to_numpy() >= first.reindex(buyer).to_numpy()
+    assert s["converted_after_engaging"] == buyer[after].nunique()
+    # Close to the planted funnel, which counts true people (and contacts the data cannot see).
+    planted = summary(world)["funnel"]
+    for stage in ("followers", "engaged_members", "members_with_intent"):
+        assert abs(s[stage] - planted[stage]) <= 0.05 * planted[stage], stage
 
 
 def test_no_pods_means_no_pod(tmp_path: Path) -> None:

@@ -145,11 +145,14 @@ class Activity:
         self.marks: Landmarks
         self.viral_engagers = np.empty(0, dtype=np.int64)
         self.viral_first = np.empty(0, dtype=np.int64)
+        self.theme_rows: list[np.ndarray] = []          # interaction rows of each texts.THEMES entry
+        self.theme_windows: list[tuple[int, int]] = []  # [start, end) in which each theme was planted
 
     def build(self, progress: Callable[[float], None] | None = None) -> None:
         self.build_posts()
         steps = (self.plant_pods, self.plant_fan_clubs, self.plant_friend_groups, self.plant_viral,
-                 self.plant_ambassadors, self.plant_conversation, self.plant_defenders, self.plant_brand_replies,
+                 self.plant_ambassadors, self.plant_conversation, self.plant_defenders, self.plant_themes,
+                 self.plant_brand_replies,
                  self.plant_background)
         for i, step in enumerate(steps):
             step()
@@ -530,6 +533,81 @@ class Activity:
             self._add(kind=KIND["reply"], actor=actor, parent=parent, post=V["post"][parent], intent=intent,
                       time=V["time"][parent] + lognormal_seconds(rng, len(parent), 2 * HOUR, 1.0, 5 * MINUTE, 3 * DAY),
                       voice=voice, surface=THREAD)
+
+    def plant_themes(self) -> None:
+        """Weak signals: new defects named by new authors in the last days, and a steady complaint all along.
+
+        Rising themes: a few members who had written nothing to the brand name a defect nobody named
+        before, within the last week (one of them also a few days earlier). The steady decoy is named
+        at a constant rate over the whole window, on a jittered grid so that every 7-day span holds
+        at least three mentions per language: as frequent at the end as before, so not a signal.
+        Every mention comes from a distinct author; all are critiques addressed to the brand.
+        """
+        rng = self.rngs("themes")
+        plan, pop = self.plan, self.pop
+        V = self.buf.view()
+        wrote = np.zeros(pop.n, dtype=bool)
+        wrote[V["actor"][V["intent"] >= 0]] = True
+        people = np.isin(pop.role, (ORDINARY, CREATOR)) & (pop.activity > 0)
+        # Authors of each language, those who never wrote to anyone first, each used once.
+        queue = {}
+        for lang in (tx.FR, tx.EN):
+            rows = np.flatnonzero(people & (pop.lang == lang))
+            queue[lang] = rows[np.lexsort((rng.random(len(rows)), wrote[rows]))]
+        taken = {tx.FR: 0, tx.EN: 0}
+
+        def authors(lang: int, n: int) -> np.ndarray:
+            got = queue[lang][taken[lang]:taken[lang] + n].astype(np.int64)
+            taken[lang] += len(got)
+            return got
+
+        per_week = plan.texts / plan.weeks
+        extra = int(plan.scale // 400_000)  # bigger audiences: more people notice
+        for i, theme in enumerate(tx.THEMES):
+            actors, times = [], []
+            if theme.kind == "rising":
+                lo, early = END - 6 * DAY, 1 if theme.name != "glue_smell" else 0
+                for lang, n in ((tx.FR, 5 + extra), (tx.EN, 4 + extra)):
+                    who = authors(lang, n)
+                    t = day_times(rng, len(who), lo, END)
+                    t[:early] = day_times(rng, min(early, len(who)), END - 12 * DAY, END - 8 * DAY)
+                    actors.append(who)
+                    times.append(t)
+                window = (END - (12 if early else 6) * DAY, END)
+            else:
+                for lang, rate in ((tx.FR, max(4.0, 0.006 * per_week)), (tx.EN, max(2.5, 0.004 * per_week))):
+                    n = round(rate * plan.weeks)
+                    slot = plan.days * DAY / n
+                    t = (plan.start + (np.arange(n) + rng.uniform(0.15, 0.85, n)) * slot).astype(np.int64)
+                    who = authors(lang, n)
+                    actors.append(who)
+                    times.append(t[:len(who)])
+                window = (plan.start, END)
+            self.theme_rows.append(self._complain(rng, np.concatenate(actors), np.concatenate(times),
+                                                  tx.THEME_VOICE + i))
+            self.theme_windows.append(window)
+
+    def _complain(self, rng: np.random.Generator, actor: np.ndarray, time: np.ndarray, voice: int) -> np.ndarray:
+        """Critiques addressed to the brand: a comment under its latest post of the author's platform
+        (within two weeks), else a DM; some as DMs or mentions anyway."""
+        pop, P = self.pop, self.P
+        post = np.full(len(actor), -1, dtype=np.int32)
+        for p in range(len(PLATFORMS)):
+            rows = self._brand_posts(p)
+            sel = np.flatnonzero(pop.platform[actor] == p)
+            if not len(rows) or not len(sel):
+                continue
+            at = np.searchsorted(P["time"][rows], time[sel], side="left") - 1
+            recent = (at >= 0) & (time[sel] - P["time"][rows[np.maximum(at, 0)]] < 14 * DAY)
+            post[sel[recent]] = rows[at[recent]]
+        r = rng.random(len(actor))
+        post[r < 0.3] = -1
+        mention = (post < 0) & (r < 0.1)
+        kind = np.where(post >= 0, KIND["comment"], np.where(mention, KIND["mention"], KIND["dm"]))
+        surface = np.where(post >= 0, ON_BRAND_POST, np.where(mention, MENTION_SURFACE, DM_SURFACE))
+        return self._add(kind=kind, actor=actor, time=time, post=post,
+                         target=np.where(post >= 0, -1, pop.brand[pop.platform[actor]]), intent=tx.CRITIQUE,
+                         voice=voice, surface=surface)
 
     def plant_brand_replies(self) -> None:
         """The brand answers what is addressed to it, after a lognormal delay in whole minutes, or never."""

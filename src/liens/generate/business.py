@@ -13,6 +13,7 @@ from liens.generate.model import (
     BRAND, DAY, DM_SURFACE, END, LI, MENTION_SURFACE, MINUTE, ON_BRAND_POST, PLATFORMS, SPAMMER,
     STORY_SURFACE, Plan, Rng, day_times, first_occurrences, lognormal_seconds,
 )
+from liens.generate.observe import brand_engagement
 from liens.generate.population import Population
 
 CONVERSION_KINDS = ("sale", "lead", "application", "cocreation", "signup", "other")
@@ -20,6 +21,7 @@ SALE, LEAD, APPLICATION, COCREATION, SIGNUP, OTHER = range(len(CONVERSION_KINDS)
 LINKS = ("account", "identity", "campaign", "none")
 BY_ACCOUNT, BY_IDENTITY, BY_CAMPAIGN, BY_NOTHING = range(len(LINKS))
 _FROM_INTENT = {tx.PURCHASE: (SALE, 0.3), tx.JOB: (APPLICATION, 0.35), tx.COCREATION: (COCREATION, 0.4)}
+INTENTS_THAT_CONVERT = tuple(_FROM_INTENT)  # the business step's default intent_kinds
 _ANONYMOUS_SOURCES = np.array(["website", "newsletter", "store", "google"], dtype=object)
 BRAND_SURFACES = (ON_BRAND_POST, DM_SURFACE, STORY_SURFACE, MENTION_SURFACE)
 
@@ -55,7 +57,9 @@ def intent_rows(pop: Population, act: Activity) -> np.ndarray:
                           & ~np.isin(pop.role[V["actor"]], (BRAND, SPAMMER)))
 
 
-def build_conversions(plan: Plan, pop: Population, act: Activity, rngs: Rng) -> Conversions:
+def build_conversions(plan: Plan, pop: Population, act: Activity, rngs: Rng, fake: np.ndarray) -> Conversions:
+    """Conversions of members who showed an intent or engaged, and anonymous ones; `fake` marks the
+    accounts labelled fake (their interactions are not engagement, see `observe`)."""
     rng = rngs("conversions")
     V = act.buf.view()
     rows = intent_rows(pop, act)
@@ -88,13 +92,22 @@ def build_conversions(plan: Plan, pop: Population, act: Activity, rngs: Rng) -> 
     keep = time < END
     kind, person, time, proof = kind[keep], person[keep], time[keep], proof[keep]
 
-    # How each conversion can be traced back: the account itself, the person's other account
-    # (listed in identities), or only the source/campaign.
+    # Which account the conversion is recorded on: the person's own; or, when identities list both
+    # of the person's accounts, often the other one (mostly when that one is a quiet account used
+    # to shop, with no brand engagement of its own); or none (only the source/campaign is known).
+    own = np.zeros(pop.n, dtype=bool)
+    own[act.buf.view()["actor"][brand_engagement(pop, act, fake)]] = True
     partner = partners(pop)[person]
     listed = (partner >= 0) & pop.identity_listed[person] & pop.identity_listed[np.maximum(partner, 0)]
     r = rng.random(len(person))
-    link = np.where(listed & (r < 0.5), BY_IDENTITY, np.where(rng.random(len(person)) < 0.75, BY_ACCOUNT, BY_CAMPAIGN))
-    account = np.select([link == BY_ACCOUNT, link == BY_IDENTITY], [person, partner], -1)
+    to_partner = listed & (r < np.where(own[np.maximum(partner, 0)], 0.3, 0.8))
+    written = to_partner | (rng.random(len(person)) < 0.75)
+    account = np.where(written, np.where(to_partner, partner, person), -1)
+    # linked_by follows what the data shows (the business step's rule): `identity` when the recorded
+    # account is listed in identities and has no brand engagement of its own (its person reached the
+    # brand through another account, or only viewed/clicked), else `account`.
+    via_identity = pop.identity_listed[np.maximum(account, 0)] & ~own[np.maximum(account, 0)]
+    link = np.where(account < 0, BY_CAMPAIGN, np.where(via_identity, BY_IDENTITY, BY_ACCOUNT))
     source = np.asarray(PLATFORMS, dtype=object)[pop.platform[person]]
 
     # Conversions nobody can attribute to a member (walk-ins, newsletter, search).

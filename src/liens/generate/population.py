@@ -120,6 +120,10 @@ def build_population(plan: Plan, rngs: Rng, bank: tx.TextBank) -> Population:
     identity_listed = np.zeros(n, dtype=bool)
     identity_listed[pairs[listed].ravel()] = True
     identity_listed[brand] = True
+    # Half the listed people keep their second account quiet (a login used to shop, never to engage):
+    # their conversions recorded there reach them only through identities.
+    quiet = pairs[listed & (rng.random(len(pairs)) < 0.5), 1]
+    activity[quiet] = 0.0
 
     pop = Population(role, platform, lang, member, activity, created, brand, pods, stars, fan_clubs,
                      friend_groups, ambassadors, near_miss, identity_listed)

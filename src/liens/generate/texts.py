@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,6 +37,55 @@ VOICES = ("member", "pod", "fan", "friend", "defender", "detractor", "brand_repl
           "agree", "helper")
 (MEMBER, POD, FAN, FRIEND, DEFENDER, DETRACTOR, BRAND_REPLY, BRAND_POD, SPAMMER, MENTION,
  AGREE, HELPER) = range(len(VOICES))
+
+
+# --- planted themes (weak signals) ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Theme:
+    """A complaint worded around fixed keywords: `rising` ones appear only at the end of the window
+    (new authors naming a new defect), the `steady` decoy is named at a constant rate all along.
+
+    Every line of a language contains that language's first keyword; keywords are written as the
+    conversation step normalises text (lower case, no accents). No line of a theme contains another
+    theme's keyword.
+    """
+
+    name: str
+    kind: str                     # rising | steady
+    keywords: dict[int, tuple[str, ...]]
+    lines: dict[int, list[str]]
+
+
+THEMES = (
+    Theme("glue_smell", "rising", {FR: ("colle", "odeur"), EN: ("glue", "smell")}, {
+        FR: ["forte odeur de colle sur la nouvelle paire", "elles sentent la colle à plein nez, c'est normal ?",
+             "odeur de colle chimique qui part pas même après 3 jours", "ça pue la colle, j'ose pas les porter",
+             "reçues hier, odeur de colle super forte", "y a que moi qui trouve que ça sent fort la colle ?",
+             "l'odeur de colle me donne mal à la tête", "toute la boîte sent la colle"],
+        EN: ["strong glue smell on the new pair", "they smell of glue, is that normal?",
+             "chemical glue smell that won't go away", "the glue smell is giving me a headache",
+             "got them yesterday and the glue smell is insane", "anyone else getting a glue smell from the new batch?",
+             "whole box reeks of glue"],
+    }),
+    Theme("dye_on_socks", "rising", {FR: ("chaussettes", "deteint"), EN: ("socks", "dye")}, {
+        FR: ["la couleur déteint sur mes chaussettes blanches", "mes chaussettes sont toutes bleues après une journée",
+             "elles déteignent sur les chaussettes, c'est normal ?", "chaussettes fichues, la teinture a déteint",
+             "attention ça déteint sur les chaussettes claires"],
+        EN: ["the dye comes off on my socks", "my white socks turned blue after one day",
+             "colour bleeds onto my socks, is that normal?", "ruined two pairs of socks, the dye runs",
+             "careful, the dye stains light socks"],
+    }),
+    Theme("sole_coming_off", "steady", {FR: ("semelle", "decollee"), EN: ("sole",)}, {
+        FR: ["semelle décollée après {weeks} semaines", "ma semelle se décolle déjà", "encore une semelle décollée…",
+             "la semelle s'est décollée au bout d'un mois", "semelle qui se décolle, c'est normal ?",
+             "semelle décollée sur le pied gauche"],
+        EN: ["sole came off after {weeks} weeks", "the sole is peeling off already", "another pair with the sole coming off",
+             "my left sole is separating from the shoe", "sole came loose after a month, is that normal?"],
+    }),
+)
+# Each theme speaks with its own voice, so that its texts draw from its own lines.
+THEME_VOICE = len(VOICES)
 
 # --- slot fillers -----------------------------------------------------------------------------
 
@@ -476,6 +526,13 @@ class TextBank:
             return self._noisy(_fill(r, r.choice(_DEFENDER_LINES[fr_en]), fr_en), fr_en, PRAISE, light=True), fr_en
         if voice == DETRACTOR:
             return self._noisy(r.choice(_DETRACTOR_LINES[fr_en]), fr_en, CRITIQUE, light=True), fr_en
+        if voice >= THEME_VOICE:  # planted themes keep their keywords intact: no typo
+            line = _fill(r, r.choice(THEMES[voice - THEME_VOICE].lines[fr_en]), fr_en)
+            if r.random() < 0.3:
+                line = f"{r.choice(_CONTEXT[fr_en][CRITIQUE])}{r.choice([', ', ' ', ' … '])}{line}"
+            if r.random() < 0.3:
+                line = f"{line} {r.choice(_EMOJI[CRITIQUE])}"
+            return (line.lower() if r.random() < 0.4 else line), fr_en
         if voice == BRAND_REPLY:
             table = _BRAND_REPLY[fr_en]
             return _fill(r, r.choice(table.get(intent, table[GENERIC])), fr_en), fr_en

@@ -1,4 +1,4 @@
-"""`truth/`: what was planted, as CSV files keyed by the dataset's ids, and `summary.json`."""
+"""`truth/`: what was planted, as CSV files keyed by the dataset's ids, `summary.json` and `README.md`."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ import pyarrow as pa
 
 from liens.generate import texts as tx
 from liens.generate.audience import daily_audience
-from liens.generate.business import CONVERSION_KINDS, LINKS, intent_rows
+from liens.generate.business import CONVERSION_KINDS, INTENTS_THAT_CONVERT, LINKS, intent_rows
 from liens.generate.dataset import PLATFORM_NAMES, Ids, World
 from liens.generate.model import (
     BRAND, END, FAKE, INACTIVE, MASS, PLATFORMS, ROLES, SPAMMER, SURFACES, unique_sorted,
 )
+from liens.generate.observe import brand_engagement, count, fake_labelled, persons
 from liens.generate.output import dates, labels, timestamps, write_truth
 from liens.schema import INTERACTION_KINDS
 
@@ -71,7 +72,9 @@ def write_truth_files(folder: Path, world: World, ids: Ids, tables: dict[str, in
         "kind": pa.array(CONVERSION_KINDS).take(pa.array(c.kind)), "interaction_id": ids.interaction(c.evidence),
         "data_account_id": ids.account(c.account),
     })
+    write_truth(folder, "weak_signals", _themes(world))
     summary = _summary(world, ids, label, ever, now, negatives, texts, tables, seed, file_format)
+    (folder / "README.md").write_text(README, encoding="utf-8")
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return summary
 
@@ -128,6 +131,35 @@ def _texts(world: World, ids: Ids) -> dict:
         "response_minutes": pa.array(minutes, mask=~(needs & answered)), "reply_id": ids.interaction(reply),
         "kind": pa.array(INTERACTION_KINDS).take(pa.array(V["kind"][said])),
         "surface": np.asarray(SURFACES, dtype=object)[V["surface"][said]], "account_id": ids.account(V["actor"][said]),
+        "theme": _THEME_NAMES[_theme_codes(world)[said]],
+    }
+
+
+_THEME_NAMES = np.array([t.name for t in tx.THEMES] + [None], dtype=object)  # code -1: no theme
+
+
+def _theme_codes(world: World) -> np.ndarray:
+    """Per interaction row, the index of the planted theme it belongs to (-1 if none)."""
+    code = np.full(world.act.buf.count, -1, dtype=np.int8)
+    for i, rows in enumerate(world.act.theme_rows):
+        code[rows] = i
+    return code
+
+
+def _themes(world: World) -> dict:
+    """One row per planted theme: its keywords (as normalised text: lower case, no accents), the
+    window it was planted in, and how many texts and distinct authors name it."""
+    V, act = world.act.buf.view(), world.act
+    themes = tx.THEMES
+    return {
+        "theme": pa.array([t.name for t in themes], pa.string()),
+        "kind": pa.array([t.kind for t in themes], pa.string()),
+        "keywords": pa.array([" ".join(k for lang in (tx.FR, tx.EN) for k in t.keywords[lang]) for t in themes],
+                             pa.string()),
+        "window_start": timestamps(np.array([w[0] for w in act.theme_windows], dtype=np.int64)),
+        "window_end": timestamps(np.array([w[1] for w in act.theme_windows], dtype=np.int64)),
+        "texts": pa.array([len(rows) for rows in act.theme_rows], pa.int64()),
+        "authors": pa.array([len(unique_sorted(V["actor"][rows])) for rows in act.theme_rows], pa.int64()),
     }
 
 
@@ -162,6 +194,7 @@ def _summary(world: World, ids: Ids, label: np.ndarray, ever: np.ndarray, now: n
         "converted_members": len(unique_sorted(member[c.person[c.person >= 0]])),
     }
     account, _, daily = daily_audience(plan, pop, world.follows)
+    themes = _themes(world)
     return {
         "seed": seed, "file_format": file_format, "days": plan.days,
         "window": {"start": _iso(plan.start), "end": _iso(END)},
@@ -188,8 +221,74 @@ def _summary(world: World, ids: Ids, label: np.ndarray, ever: np.ndarray, now: n
         "conversions": {"total": len(c.kind), "by_kind": _counts(CONVERSION_KINDS, c.kind),
                         "by_linked_by": _counts(LINKS, c.linked_by)},
         "funnel": funnel,
+        "funnel_observable": _observable_funnel(world, now, label),
+        "weak_signals": {name: {"kind": kind, "texts": int(n), "authors": int(a)} for name, kind, n, a in zip(
+            themes["theme"].to_pylist(), themes["kind"].to_pylist(), themes["texts"].to_pylist(),
+            themes["authors"].to_pylist())},
         "tables": tables,
     }
+
+
+def _observable_funnel(world: World, now: np.ndarray, label: np.ndarray) -> dict[str, int]:
+    """The funnel as the data shows it (rules in `observe` and README.md), to be recovered exactly."""
+    pop, act, c = world.pop, world.act, world.conversions
+    V = act.buf.view()
+    person = persons(pop)
+    engaged = brand_engagement(pop, act, fake_labelled(pop, world.follows))
+    actor = V["actor"][engaged]
+    intent = np.isin(V["intent"][engaged], INTENTS_THAT_CONVERT)
+    never = np.iinfo(np.int64).max
+    first = np.full(pop.n, never, dtype=np.int64)  # per person: first brand engagement
+    np.minimum.at(first, person[actor], V["time"][engaged])
+    recorded = c.account >= 0
+    who, when = person[c.account[recorded]], c.time[recorded]
+    return {
+        "followers": count(person[now & (label == "real")]),
+        "followers_all": count(person[now]),
+        "engaged_members": count(person[actor]),
+        "members_with_intent": count(person[actor[intent]]),
+        "converted_members": count(who),
+        "converted_after_engaging": count(who[first[who] <= when]),
+    }
+
+
+README = """# truth/: what the generator planted
+
+Every file is keyed by the dataset's ids. `summary.json` holds the totals.
+
+- `accounts.csv`: role, audience label (followers only), follower now, pod, ambassador kind, true person
+  (`member_id`: the owner, even of two accounts that nothing in the data links), hard-negative group.
+- `pods.csv`, `hard_negatives.csv`, `bursts.csv`: planted pods (members, style, membership span),
+  look-alikes that are not pods, follower bursts.
+- `texts.csv`: every text not written by the brand, with its language, intent, whether the brand owed
+  and gave an answer, the delay, and `theme` (the planted theme it belongs to, if any).
+- `weak_signals.csv`: planted themes. `rising`: a defect nobody named before, named by new authors at
+  the end of the window (`window_start`..`window_end`); `steady`: a decoy named at a constant rate all
+  along (at least three mentions per language in any 7 days), so never a weak signal. `keywords` are
+  space-separated, written as normalised text (lower case, no accents); every text of a theme holds
+  its language's first keyword.
+- `conversions.csv`: `account_id`/`member_id` are the planted person (-: none); `data_account_id` is
+  the account the conversion is recorded on in the data. `linked_by` follows what the data shows:
+  `identity` when the recorded account is listed in `identities` and has no brand engagement of its
+  own (its person engaged through another account, or only viewed/clicked); `account` for any other
+  recorded account; `campaign` when no account is recorded but the campaign or a social source is;
+  `none` otherwise.
+
+Two funnels in `summary.json`, counted in people:
+
+- `funnel`: the planted world as it is (true people, views and clicks count as contact, bots and
+  spammers left out, every planted buyer).
+- `funnel_observable`: what an analysis can recover exactly from the data plus perfect earlier steps.
+  A person is an `identities` member for the accounts listed there, else the account alone. Brand
+  engagement is a like, reaction, comment, reply, share, save, story reply, DM or mention on a brand
+  post or addressed to a brand account, not by the brand, not by an account labelled fake, and not
+  pod engagement (a member of a planted pod on a post by another member of the same pod, at any time).
+  `followers`: people following a brand account now, labelled real (`followers_all`: any label);
+  `engaged_members`: people with brand engagement; `members_with_intent`: people with brand
+  engagement showing a purchase, job or co-creation intent; `converted_members`: people a recorded
+  conversion account belongs to (linked by account or identity); `converted_after_engaging`: those
+  whose first brand engagement came at or before one of their conversions.
+"""
 
 
 def _iso(t: int) -> str:

@@ -3,9 +3,9 @@
 The world is a small French sneaker brand ("Rivage") on four platforms, its audience and ecosystem:
 ordinary members, engagement pods (one includes the brand), hard negatives that look like pods but
 are not (a star's fan club, real friend groups, a viral post), fake/inactive/mass followers with
-bought bursts, ambassadors and near-misses, texts with known intents, brand replies with known
-delays, conversions, costs and identities. `truth/` names what was planted so that detectors can be
-scored against it.
+bought bursts, ambassadors and near-misses, texts with known intents, rising and steady complaint
+themes (weak signals), brand replies with known delays, conversions, costs and identities.
+`truth/` names what was planted so that detectors can be scored against it (`truth/README.md`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from liens.generate.audience import build_follows
 from liens.generate.business import build_conversions
 from liens.generate.dataset import Ids, World, write_dataset
 from liens.generate.model import Plan, Rng
+from liens.generate.observe import fake_labelled
 from liens.generate.output import FORMATS
 from liens.generate.population import Population, build_population
 from liens.generate.truth import write_truth_files
@@ -56,7 +57,7 @@ def generate_world(out: Path, *, accounts: int = 5000, seed: int = 0, interactio
     act = Activity(plan, pop, rngs)
     act.build(lambda f: report(0.03 + 0.45 * f))
     follows, bursts = build_follows(plan, pop, act, rngs)
-    conversions = build_conversions(plan, pop, act, rngs)
+    conversions = build_conversions(plan, pop, act, rngs, fake_labelled(pop, follows))
     pool, text_of, language = _texts(pop, act, bank, rngs)
     world = World(plan, pop, act, follows, bursts, conversions, pool, text_of, language)
     ids = Ids(world)
