@@ -87,12 +87,14 @@ def stacked_share(values: Sequence[dict[str, Any]], *, x: str, series: str, valu
                   subtitle: str = "") -> dict[str, Any]:
     """Stacked bars normalised to 100 % per x (e.g. sentiment per week)."""
     kind = "temporal" if temporal else "nominal"
+    # A time unit gives each bar its period's full width (a bare temporal axis draws hairlines).
+    x_enc = _field(x, kind, x_title, timeUnit="yearweek") if temporal else _field(x, kind, x_title)
     return _spec(values, title, subtitle, mark={"type": "bar"}, encoding={
-        "x": _field(x, kind, x_title),
+        "x": x_enc,
         "y": {"aggregate": "sum", "field": value, "type": "quantitative", "stack": "normalize", "title": y_title,
               "axis": {"format": "%"}},
         "color": _field(series, "nominal", None, scale=_scale(colors), legend={"orient": "top", "title": None}),
-        "tooltip": [_field(x, kind, x_title), _field(series, "nominal", " "),
+        "tooltip": [x_enc, _field(series, "nominal", " "),
                     {"aggregate": "sum", "field": value, "type": "quantitative", "title": "n", "format": ",.0f"}],
     })
 

@@ -171,10 +171,10 @@ class Build:
         parts = sorted(value.items(), key=lambda kv: -(kv[1] or 0))
         if percent:
             top = parts[0] if parts else ("–", None)
-            return Tile(figure_label(key, self.lang), f"{top[0]} {self.pct(top[1], 0)}", key,
-                        note=", ".join(f"{k}: {self.pct(v, 0)}" for k, v in parts))
+            return Tile(figure_label(key, self.lang), f"{word(top[0], self.lang)} {self.pct(top[1], 0)}", key,
+                        note=", ".join(f"{word(k, self.lang)}: {self.pct(v, 0)}" for k, v in parts))
         return Tile(figure_label(key, self.lang), self.num(sum(v or 0 for v in value.values())), key, tone=tone,
-                    note=", ".join(f"{k}: {self.num(v)}" for k, v in parts))
+                    note=", ".join(f"{word(k, self.lang)}: {self.num(v)}" for k, v in parts))
 
     def format_figure(self, key: str, value: Any) -> str:
         if isinstance(value, float) and key.endswith(("_minutes", "minutes")):
@@ -772,7 +772,7 @@ def recommended_actions(b: Build) -> list[Action]:
             detail = ""
             if src.has_col("unanswered", "intent"):
                 counts = src.value_counts("unanswered", "intent")
-                detail = ", ".join(f"{format_number(c, b.lang)} {k}" for k, c in counts[:4])
+                detail = ", ".join(f"{format_number(c, b.lang)} {word(k, b.lang)}" for k, c in counts[:4])
             out.append(Action(b.t("act_answer", n=b.num(n), detail=detail or b.num(n)), 100, ("unanswered",)))
     if src.has("leads") and src.has_col("leads", "answered"):
         n = src.count("leads", "NOT coalesce(answered, FALSE)")

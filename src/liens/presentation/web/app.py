@@ -382,9 +382,11 @@ def _interactions(src: Source, b: Build, actor_ids: list[str], page_: int, reque
     # their other columns and their text by id. Selecting every column in the top-N, or joining
     # the whole input table for the text, costs several times more on millions of rows.
     args = [*params, actor_ids]
-    ids = [r[0] for r in src.con.execute(
-        f"SELECT r.interaction_id FROM {src.ref('interactions')} r WHERE {cond} ORDER BY r.created_at DESC, r.interaction_id "
-        f"LIMIT ? OFFSET ?", [*args, PAGE_SIZE, (page_ - 1) * PAGE_SIZE]).fetchall()]
+    found = src.con.execute(
+        f"WITH m AS MATERIALIZED (SELECT r.interaction_id, r.created_at FROM {src.ref('interactions')} r WHERE {cond}) "
+        f"SELECT interaction_id, (SELECT count(*) FROM m) FROM m ORDER BY created_at DESC, interaction_id LIMIT ? OFFSET ?",
+        [*args, PAGE_SIZE, (page_ - 1) * PAGE_SIZE]).fetchall()
+    ids = [r[0] for r in found]
     rows: list[dict[str, Any]] = []
     if ids:
         rows = src.rows(f"SELECT {', '.join(f'r.{q(c)}' for c in wanted)}, r.interaction_id AS _id FROM {src.ref('interactions')} r "
@@ -394,7 +396,8 @@ def _interactions(src: Source, b: Build, actor_ids: list[str], page_: int, reque
                                      [ids]).fetchall())
         for r in rows:
             r["text"] = texts.get(r["_id"])
-    total = int(src.scalar(f"SELECT count(*) FROM {src.ref('interactions')} r WHERE {cond}", args) or 0)
+    total = int(found[0][1]) if found else int(
+        src.scalar(f"SELECT count(*) FROM {src.ref('interactions')} r WHERE {cond}", args) or 0)
     shown = wanted + (["text"] if has_text else [])
     block = TableBlock(t("d_interactions", lang), [label(c, lang) for c in shown],
                        [b.cells(r, shown, {"actor_id": "account"}) for r in rows], total, "interactions")
