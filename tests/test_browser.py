@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import os
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,9 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SECTIONS = ("vanity", "authenticity", "community", "conversation", "responsiveness", "business", "actions", "figures")
 
 if not Path(CHROMIUM).exists():
-    pytest.skip("Chromium is not installed (.ci/install-browser installs it)", allow_module_level=True)
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must run the browser tests: .ci/install-system installs Debian's chromium")
+    pytest.skip("Chromium is not installed (.ci/install-system installs it)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
