@@ -93,6 +93,40 @@ def test_identical_texts_are_classified_once_and_alike():
     assert table["is_question"].to_pylist() == [True, False, True, False]
 
 
+def test_classification_does_not_depend_on_batching(monkeypatch):
+    # Each text is classified on its own: batches of 7 give exactly what one batch gives.
+    import sys
+
+    texts = pa.array([r["text"] for r in load_corpus()[:120]] + ["", "😍😍", "ok", "!!!"])
+    whole = classify_texts(texts)
+    monkeypatch.setattr(sys.modules["liens.analyses.conversation"], "BATCH", 7)
+    assert classify_texts(texts).equals(whole)
+
+
+def test_vectorised_ngrams_equal_scikit_learns_tfidf():
+    # ngrams.py rebuilds TfidfVectorizer's word (custom token pattern) and char_wb features in
+    # Arrow/NumPy: same vocabulary, same column order, same values, on seen and unseen texts.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from liens.analyses.conversation._text import normalise
+    from liens.analyses.conversation.ngrams import CharNgrams, WordNgrams
+    from liens.analyses.conversation.sentiment import mark_negations
+
+    train = normalise(pa.array([r["text"] for r in load_corpus()]))
+    unseen = normalise(pa.array(["Bonjour 😍 l'été!!", "", "   ", "a", "ab", "zzqx ǅ 𝕏", "c'est   top\u2009!"]))
+    char_sk = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), min_df=2, sublinear_tf=True).fit(train.to_pylist())
+    word_sk = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b|[^\w\s]")
+    word_sk.fit(mark_negations(train).to_pylist())
+    char, word = CharNgrams(min_df=2), WordNgrams(min_df=1)
+    char.fit(train)
+    word.fit(mark_negations(train))
+    for texts in (train, unseen):
+        assert abs(char.transform(texts) - char_sk.transform(texts.to_pylist())).max() < 1e-12
+        marked = mark_negations(texts)
+        assert abs(word.transform(marked) - word_sk.transform(marked.to_pylist())).max() < 1e-12
+    assert word.vocabulary.to_pylist() == list(word_sk.get_feature_names_out())
+
+
 # --- weak signals ------------------------------------------------------------------------------------
 
 def test_three_mentions_of_a_new_defect_in_a_week_stand_out():
