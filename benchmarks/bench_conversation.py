@@ -33,7 +33,11 @@ def cpu_seconds() -> float:
 
 
 def corpus_quality(seeds: int) -> None:
-    from liens.analyses.conversation.intent import cross_validated, evaluate, load_corpus
+    from liens.analyses.conversation.intent import (
+        cross_validated,
+        evaluate,
+        load_corpus,
+    )
 
     rows = load_corpus()
     print(f"== intent model, 5-fold cross-validation on the corpus ({len(rows)} texts) ==")

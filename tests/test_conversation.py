@@ -17,7 +17,13 @@ import pytest
 
 from liens.analyses.base import Step
 from liens.analyses.conversation import classify_texts, conversation
-from liens.analyses.conversation.intent import INTENTS, cross_validated, evaluate, load_corpus, split_corpus
+from liens.analyses.conversation.intent import (
+    INTENTS,
+    cross_validated,
+    evaluate,
+    load_corpus,
+    split_corpus,
+)
 from liens.analyses.conversation.language import detect_languages
 from liens.analyses.conversation.sentiment import sentiment_labels, sentiment_scores
 from liens.analyses.conversation.weak_signals import weak_signals
@@ -25,7 +31,6 @@ from liens.analyses.core import core
 from liens.analyses.runner import run_analyses
 from liens.config import Config
 from liens.store import Store, load_path
-
 
 # --- the corpus and the intent model ------------------------------------------------------------
 

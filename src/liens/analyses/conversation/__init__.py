@@ -21,7 +21,12 @@ from ._text import is_question, normalise
 from .intent import INTENTS, default_model
 from .language import detect_languages
 from .responsiveness import responses
-from .sentiment import lexicon_scores, mark_negations, sentiment_labels, sentiment_scores
+from .sentiment import (
+    lexicon_scores,
+    mark_negations,
+    sentiment_labels,
+    sentiment_scores,
+)
 from .topics import document_topics, dominant, fit_topics, topics_table
 from .weak_signals import weak_signals
 
@@ -177,7 +182,7 @@ def _summary(resolved: pa.Table, classified: pa.Table) -> dict[str, Any]:
                              "response_rate": done.num_rows / mine.num_rows,
                              "median_response_minutes": m50, "p90_response_minutes": m90}
     n = classified.num_rows
-    counts = lambda col: {r[col]: r["count"] for r in classified.group_by(col).aggregate([(col, "count")])  # noqa: E731
+    counts = lambda col: {r[col]: r["count"] for r in classified.group_by(col).aggregate([(col, "count")])
                           .rename_columns([col, "count"]).to_pylist()}
     sentiments = counts("sentiment")
     return {

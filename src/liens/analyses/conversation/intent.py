@@ -1,18 +1,18 @@
 """Intent of each text: purchase, job, cocreation, support, critique, praise, generic, spam.
 
-A scikit-learn model (TF-IDF word and character n-grams built in `ngrams.py`, bilingual cue
-lexicons and a few shape features, then a linear SVM) trained on the labelled corpus kept in `data/`. Training takes
-about a second, so the model is trained once per process and never downloaded.
+A scikit-learn linear SVM over TF-IDF word and character n-grams (built in `ngrams.py`), bilingual
+cue lexicons and a few shape features, trained on the labelled corpus kept in `data/`. Training
+takes about a second, so the model is trained once per process and never downloaded.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Sequence
 
 import numpy as np
 import pyarrow as pa

@@ -121,7 +121,7 @@ class CharNgrams:
         self.alphabet = np.full(0x110000, _UNKNOWN_CHAR, dtype=np.uint16)
         self.alphabet[seen] = np.arange(1, len(seen) + 1, dtype=np.uint16)
         self.alphabet[_white_space()] = 0
-        docs, keys, n = self._keys(texts)
+        docs, keys, _ = self._keys(texts)
         pairs = pa.table({"key": keys, "doc": docs}).group_by(["key", "doc"]).aggregate([])
         unique_keys, df = np.unique(pairs["key"].to_numpy(), return_counts=True)
         self.vocabulary = unique_keys[df >= self.min_df]
