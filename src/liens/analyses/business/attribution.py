@@ -114,7 +114,8 @@ def _shares(t: ir.Table, dim: str) -> ir.Table:
         **{k: v.cast("float64") for k, v in share.items()},
         likes=t.likes.cast("int64"),
         likes_share=ibis.ifelse(total_likes > 0, t.likes / total_likes, ibis.null().cast("float64")).cast("float64"),
-        rank_by_conversions=(ibis.row_number().over(order_by=[ibis.desc(t.linear), t.value]) + 1).cast("int64"),
+        # Credit sums differ in the last bits between engines (summation order): rank on rounded credit.
+        rank_by_conversions=(ibis.row_number().over(order_by=[ibis.desc(t.linear.round(9)), t.value]) + 1).cast("int64"),
         rank_by_likes=ibis.ifelse(t.likes.isnull(), ibis.null().cast("int64"),
                                   (ibis.row_number().over(order_by=[ibis.desc(t.likes), t.value]) + 1)).cast("int64"),
     )
