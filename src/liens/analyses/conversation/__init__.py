@@ -109,9 +109,12 @@ def _topics_and_signals(ctx: Context, texts: pa.Table, settings: ConversationSet
     text_topic = doc_topic[n_captions:]
     topics = topics_table(terms, post_topic, raw, clean, text_topic)
     labels = [" · ".join(t[:3]) for t in terms]
+    actors = texts["actor_id"].to_numpy(zero_copy_only=False).astype(str)
+    audience = ~np.isin(actors, ctx.brand_ids)  # the brand's own replies are not a signal from its audience
     signals = weak_signals(
-        texts["created_at"].to_numpy(), texts["actor_id"].to_numpy(zero_copy_only=False).astype(str),
-        docs[n_captions:], text_topic, labels, settings.signal_recent_days, settings.signal_baseline_days,
+        texts["created_at"].to_numpy()[audience], actors[audience],
+        [doc for doc, keep in zip(docs[n_captions:], audience) if keep], text_topic[audience], labels,
+        settings.signal_recent_days, settings.signal_baseline_days,
         settings.signal_min_count, settings.signal_min_lift, settings.signal_max_p_value)
     return topics, signals
 
