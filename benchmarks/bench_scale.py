@@ -51,15 +51,52 @@ def _tree_rss_mb():
     return total / 1024
 
 peak = [0.0]
+marks = []
+stage_peaks = {}
 def _sample():
     while True:
-        peak[0] = max(peak[0], _tree_rss_mb())
+        rss = _tree_rss_mb()
+        peak[0] = max(peak[0], rss)
+        if marks:
+            stage_peaks[marks[-1][0]] = max(stage_peaks.get(marks[-1][0], 0.0), rss)
         time.sleep(0.2)
 threading.Thread(target=_sample, daemon=True).start()
 
-marks = []
 def say(message):
     marks.append((message, time.perf_counter()))
+
+# Every query an analysis runs, timed and attributed to the line of the analysis that ran it.
+import traceback
+queries = {}
+_busy = threading.local()
+def _caller():
+    for frame in reversed(traceback.extract_stack()[:-3]):
+        if '/liens/analyses/' in frame.filename:
+            return frame.filename.split('/liens/analyses/')[1] + ':' + str(frame.lineno)
+        if '/liens/' in frame.filename and '/liens/engines/' not in frame.filename:
+            return frame.filename.split('/liens/')[1] + ':' + str(frame.lineno)
+    return '?'
+def _timed(cls, method):
+    original = getattr(cls, method)
+    def wrapper(self, *args, **kwargs):
+        if getattr(_busy, 'on', False):
+            return original(self, *args, **kwargs)
+        _busy.on = True
+        started = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _busy.on = False
+            key = method.replace('_create_cached_table', 'cache') + ' ' + _caller()
+            if key.startswith('create_table runner') and args:
+                key += ' ' + str(args[0])  # the result or scratch table the runner saves
+            entry = queries.setdefault(key, [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - started
+    setattr(cls, method, wrapper)
+def profile(cls):
+    for method in ('execute', 'to_pyarrow', 'create_table', '_create_cached_table'):
+        _timed(cls, method)
 """
 
 _DUCKDB = """
@@ -67,6 +104,8 @@ from liens.config import Config
 from liens.store import Store, load_path
 from liens.analyses.runner import run_analyses
 from liens.presentation.results_folder import write_results
+import ibis.backends.duckdb
+profile(ibis.backends.duckdb.Backend)
 begin = time.perf_counter()
 with Store(STORE) as store:
     say('load')
@@ -75,7 +114,8 @@ with Store(STORE) as store:
     say('export results folder')
     write_results(store, RESULTS)
 say('end')
-figures = {'marks': [(m, t - begin) for m, t in marks], 'peak_tree_mb': max(peak[0], _tree_rss_mb())}
+figures = {'marks': [(m, t - begin) for m, t in marks], 'peak_tree_mb': max(peak[0], _tree_rss_mb()),
+           'stage_peaks_mb': stage_peaks, 'queries': queries}
 """
 
 _SPARK = """
@@ -84,6 +124,8 @@ from liens.store import Store
 from liens.analyses.runner import run_analyses
 from liens.engines.spark import spark_session
 from liens.presentation.results_folder import write_results
+from liens.engines.spark import SparkBackend
+profile(SparkBackend)
 begin = time.perf_counter()
 say('session')
 spark = spark_session(MASTER, conf={'spark.ui.enabled': 'false', 'spark.driver.memory': DRIVER_MEMORY,
@@ -97,7 +139,8 @@ with Store(STORE) as store:
 peak[0] = max(peak[0], _tree_rss_mb())
 spark.stop()
 say('end')
-figures = {'marks': [(m, t - begin) for m, t in marks], 'peak_tree_mb': peak[0]}
+figures = {'marks': [(m, t - begin) for m, t in marks], 'peak_tree_mb': peak[0], 'stage_peaks_mb': stage_peaks,
+           'queries': queries}
 """
 
 
@@ -115,10 +158,15 @@ def step_totals(marks: list[tuple[str, float]]) -> list[tuple[str, float]]:
 def report(engine: str, figures: dict) -> None:
     print(f"\n{engine}: {figures['seconds']:.1f} s wall, {figures['cpu_seconds']:.1f} CPU s (Python process), "
           f"peak {figures['peak_tree_mb']:.0f} MB (process tree), Python peak {figures['peak_mb']:.0f} MB")
+    peaks = figures.get("stage_peaks_mb", {})
     for name, seconds in stages(figures["marks"]):
         sub = ":" in name  # "pods: co-engagement" is a part of "pods"
-        print(f"  {'  ' if sub else ''}{name:<44} {seconds:8.1f} s")
+        print(f"  {'  ' if sub else ''}{name:<44} {seconds:8.1f} s  peak {peaks.get(name, 0):6.0f} MB")
     print("  per stage: " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in step_totals(figures["marks"])))
+    print("  slowest queries (seconds, calls, where the analysis runs them):")
+    slow = sorted(figures.get("queries", {}).items(), key=lambda item: -item[1][1])[:15]
+    for where, (calls, seconds) in slow:
+        print(f"    {seconds:7.1f} s {calls:4d}x  {where}")
 
 
 def main() -> None:
