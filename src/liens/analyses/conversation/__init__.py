@@ -207,6 +207,8 @@ def conversation(ctx: Context) -> Output:
     settings = ctx.config.conversation
     raw = ctx.inputs["interactions"]
     with_text = raw.filter(raw.text.notnull() & (raw.text.strip().length() > 0))
+    # Engine boundary (docs/scale.md): text-bearing interactions go to the driver for the text models;
+    # 1.2M texts (35 MB of text) at 10M interactions, ~12% of them: the first limit on a cluster.
     texts = with_text.select("interaction_id", "text", "post_id", "actor_id", "created_at").to_pyarrow()
     ctx.progress("conversation: classifying texts")
     classified = classify_texts(texts["text"], settings)
