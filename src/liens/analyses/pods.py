@@ -214,7 +214,7 @@ def candidate_pairs(engaged: ir.Table, posts: ir.Table, settings: PodSettings) -
     kept = kept.filter(kept.co_posts >= settings.min_co_engagements)
     kept = kept.mutate(co_lift=kept.co_posts / kept.expected_co)
     # Engine boundary (docs/scale.md): only pairs past every threshold reach igraph, a number that
-    # grows with coordinated accounts, not with interactions (hundreds at 10M interactions).
+    # grows with coordinated accounts, not with interactions (~5k pairs at 10M interactions).
     result = kept.order_by("account_a", "account_b").to_pyarrow()
     if result.num_rows:
         # How unlikely that much mutual engagement is by chance (evidence, not a filter).
