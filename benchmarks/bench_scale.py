@@ -5,7 +5,7 @@ included, sampled from /proc every 0.2 s).
 
 Target on a 2-core machine with DuckDB: <= 2 minutes end to end, <= 4 GB peak.
 Usage: python benchmarks/bench_scale.py [--interactions 10000000] [--engines duckdb spark]
-                                        [--master local[2]] [--driver-memory 4g]
+                                        [--master local[2]] [--driver-memory 4g] [--duckdb-memory-limit 2500MB]
 Results are also written to benchmarks/out/bench_scale-<interactions>.json (read by docs/scale.md).
 """
 
@@ -108,6 +108,8 @@ import ibis.backends.duckdb
 profile(ibis.backends.duckdb.Backend)
 begin = time.perf_counter()
 with Store(STORE) as store:
+    if MEMORY_LIMIT:
+        store.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     say('load')
     load_path(store, WORLD)
     run_analyses(store, Config(), progress=say)
@@ -175,6 +177,8 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", default=["duckdb", "spark"])
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="4g")
+    parser.add_argument("--duckdb-memory-limit", default="",
+                        help="e.g. 2500MB: DuckDB's own cap (its default is 80%% of RAM, kept as cache)")
     args = parser.parse_args()
     folder = world(args.interactions, "parquet")
     summary = json.loads((folder / "truth" / "summary.json").read_text())
@@ -191,17 +195,21 @@ def main() -> None:
             else:
                 path.unlink(missing_ok=True)
         constants = (f"STORE = {str(store)!r}\nWORLD = {str(folder)!r}\nRESULTS = {str(out)!r}\nWORK = {str(work)!r}\n"
-                     f"MASTER = {args.master!r}\nDRIVER_MEMORY = {args.driver_memory!r}\n")
+                     f"MASTER = {args.master!r}\nDRIVER_MEMORY = {args.driver_memory!r}\n"
+                     f"MEMORY_LIMIT = {args.duckdb_memory_limit!r}\n")
         figures = measure(_PRELUDE + constants + (_DUCKDB if engine == "duckdb" else _SPARK))
         figures["load_average_after"] = load_average()
+        if engine == "duckdb" and args.duckdb_memory_limit:
+            engine = f"duckdb (memory_limit {args.duckdb_memory_limit})"
         results[engine] = figures
         report(engine, figures)
         print(f"  load average after: {figures['load_average_after']}")
         for path in (work, OUT / f"{work.name}-tmp"):
             shutil.rmtree(path, ignore_errors=True)
     target = OUT / f"bench_scale-{args.interactions}.json"
+    earlier = json.loads(target.read_text())["results"] if target.exists() else {}  # keep the other engine's run
     target.write_text(json.dumps({"interactions": summary["interactions"], "accounts": summary["accounts"],
-                                  "results": results}, indent=1))
+                                  "results": {**earlier, **results}}, indent=1))
     print(f"\nwritten to {target}")
 
 
