@@ -15,8 +15,9 @@ How the analyses' tables live on Spark:
   growing step after step) and a cluster's executors all see it, if the folder is on shared
   storage (`work_dir="hdfs://…"`).
 - At the end the `result_*` tables are published into the store exactly as the DuckDB engine
-  writes them, so `liens report`, the dashboard and the results folder work unchanged; they also
-  stay in the work folder (with `summary.json`) when it was given.
+  writes them, so `liens report`, the dashboard and the results folder work unchanged; when a work
+  folder was given they also stay there, as `WORK/results/<table>/` and `WORK/results/summary.json`
+  (without a store, that is the only output: what a cluster run at billions of rows uses).
 
 Steps that need a library on reduced data (igraph for pod groups, scikit-learn and text models)
 pull that data to the driver with `to_pyarrow()`, as on DuckDB; see docs/scale.md for how large
@@ -183,8 +184,9 @@ class SparkBackend(_PySparkBackend):
         self._schemas[name] = table.schema()
         self._run_pre_execute_hooks(table)
         frame = _typed(self._session.sql(self.compile(table)), self._schemas[name])
-        # A fresh folder per save: a table may be rebuilt from its own previous version.
-        path = f"{self.work_dir}/{name}-{next(self._counter)}"
+        # A fresh folder per save: a table may be rebuilt from its own previous version. The name
+        # never starts with "_" or ".": Spark skips such paths as hidden when it reads them back.
+        path = f"{self.work_dir}/t{next(self._counter)}-{name.lstrip('_.')}"
         frame.write.mode("overwrite").parquet(path)
         self._session.read.parquet(path).createOrReplaceTempView(name)
         previous, self._saved[name] = self._saved.get(name), path
@@ -221,6 +223,23 @@ class SparkBackend(_PySparkBackend):
 
         return ", ".join(f"CAST({quote_identifier(c)} AS {DuckDBType.to_string(t)}) AS {quote_identifier(c)}"
                          for c, t in self._schemas[name].items())
+
+    def move(self, name: str, target: str) -> None:
+        """Give a saved table its final place (e.g. `WORK/results/pods`), replacing what was there."""
+        source = self._saved[name]
+        if _is_local(source):
+            shutil.rmtree(_local(target), ignore_errors=True)
+            os.makedirs(os.path.dirname(_local(target)), exist_ok=True)
+            os.replace(_local(source), _local(target))
+        else:
+            jvm = self._session._jvm
+            src, dst = jvm.org.apache.hadoop.fs.Path(source), jvm.org.apache.hadoop.fs.Path(target)
+            fs = dst.getFileSystem(self._session._jsc.hadoopConfiguration())
+            fs.delete(dst, True)
+            fs.mkdirs(dst.getParent())
+            fs.rename(src, dst)
+        self._saved[name] = target
+        self._session.read.parquet(target).createOrReplaceTempView(name)
 
     def delete_path(self, path: str) -> None:
         if _is_local(path):
@@ -275,6 +294,7 @@ def connect_spark(store: Store | None = None, *, session: SparkSession | None = 
     """
     if session is None:
         session = spark_session(master, conf=conf)
+        session.sparkContext.setLogLevel("ERROR")  # Spark's warnings are not the user's business here
     else:
         for key, value in {**SESSION_CONF, **(conf or {})}.items():
             session.conf.set(key, value)
@@ -330,7 +350,7 @@ class SparkWorkspace:
             return
         for name in STORE_SIDE_TABLES:
             if self.store.has_table(name):
-                target = os.path.join(_local(self.backend.work_dir), f"{name}.parquet")
+                target = os.path.join(_local(self.backend.work_dir), f"side-{name.lstrip('_')}.parquet")
                 self.store.con.execute(
                     f"COPY (SELECT * FROM {quote_identifier(name)}) TO '{_sql_text(target)}' (FORMAT PARQUET)")
                 self.session.read.parquet(target).createOrReplaceTempView(name)
@@ -365,7 +385,7 @@ class SparkWorkspace:
         found = {}
         for name in TABLES:
             if self.store.has_table(name):
-                target = os.path.join(_local(self.backend.work_dir), f"_input_{name}.parquet")
+                target = os.path.join(_local(self.backend.work_dir), f"input-{name}.parquet")
                 self.store.con.execute(
                     f"COPY (SELECT * FROM {quote_identifier(name)}) TO '{_sql_text(target)}' (FORMAT PARQUET)")
                 found[name] = [target]
@@ -384,7 +404,10 @@ class SparkWorkspace:
     def publish(self, summary: dict[str, Any], results: list[str]) -> None:
         text = json.dumps(summary, default=str)
         if self.keep_work_dir:
-            self.backend.write_text(f"{self.backend.work_dir}/summary.json", text)
+            # The cluster's output: WORK/results/<name>/part-*.parquet and WORK/results/summary.json.
+            for name in results:
+                self.backend.move(name, f"{self.backend.work_dir}/results/{name[len(RESULT_PREFIX):]}")
+            self.backend.write_text(f"{self.backend.work_dir}/results/summary.json", text)
         if self.store is None:
             return
         from ..analyses.runner import SUMMARY_KEY
