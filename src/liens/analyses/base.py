@@ -69,6 +69,9 @@ class Output:
     tables: dict[str, TableLike] = field(default_factory=dict)
     account_columns: TableLike | None = None  # must hold `account_id`, one row per account at most
     interaction_columns: TableLike | None = None  # must hold `interaction_id`
+    # Columns computed row by row from the per-interaction table itself (name -> function of that
+    # table): added without a join, so the runner need not rewrite the table for them.
+    interaction_expressions: dict[str, Callable[[ir.Table], ir.Value]] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
 
 

@@ -47,6 +47,10 @@ class Workspace(Protocol):
         """Remove a table saved earlier (scratch tables)."""
         ...
 
+    def rename(self, name: str, new_name: str) -> None:
+        """Give a saved table another name, without rewriting it."""
+        ...
+
     def publish(self, summary: dict[str, Any], results: list[str]) -> None:
         """Make the saved `result_*` tables and the summary the store's results."""
         ...
@@ -79,6 +83,9 @@ class DuckDBWorkspace:
 
     def drop(self, name: str) -> None:
         self.store.con.execute(f"DROP TABLE IF EXISTS {quote_identifier(name)}")
+
+    def rename(self, name: str, new_name: str) -> None:
+        self.store.con.execute(f"ALTER TABLE {quote_identifier(name)} RENAME TO {quote_identifier(new_name)}")
 
     def publish(self, summary: dict[str, Any], results: list[str]) -> None:
         from ..analyses.runner import write_summary

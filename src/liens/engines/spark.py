@@ -213,6 +213,12 @@ class SparkBackend(_PySparkBackend):
     def saved_path(self, name: str) -> str:
         return self._saved[name]
 
+    def rename_table(self, name: str, new_name: str) -> None:
+        """The same Parquet folder under another name (nothing is rewritten)."""
+        self._saved[new_name], self._schemas[new_name] = self._saved.pop(name), self._schemas.pop(name)
+        self._session.read.parquet(self._saved[new_name]).createOrReplaceTempView(new_name)
+        self._session.catalog.dropTempView(name)
+
     def duckdb_columns(self, name: str) -> str:
         """A select list giving a saved table the DuckDB types the DuckDB engine would have written.
 
@@ -400,6 +406,9 @@ class SparkWorkspace:
 
     def drop(self, name: str) -> None:
         self.backend.drop_table(name, force=True)
+
+    def rename(self, name: str, new_name: str) -> None:
+        self.backend.rename_table(name, new_name)
 
     def publish(self, summary: dict[str, Any], results: list[str]) -> None:
         text = json.dumps(summary, default=str)

@@ -92,9 +92,8 @@ def community(ctx: Context) -> Output:
         is_ambassador=ibis._.is_ambassador.fill_null(False),
         ambassador_kind=ibis._.ambassador_kind,
     )
-    interaction_columns = ctx.interactions.select(
-        "interaction_id", engagement_weight=weight_expr(ctx.interactions.kind, ctx.interactions.text_length, settings),
-    )
+    # Row by row from `kind` and `text_length`: no join, so the runner need not rewrite 10M rows.
+    interaction_expressions = {"engagement_weight": lambda t: weight_expr(t.kind, t.text_length, settings)}
     ctx.progress("community: retention and content")
     active_months = member_months(base).join(figures.filter(figures.is_member).select("member_id"), "member_id")
     posts = post_figures(ctx, base).cache()
@@ -107,7 +106,8 @@ def community(ctx: Context) -> Output:
         "ambassadors": found,
     }
     summary = _summary(ctx, base, members, status, ids, threads, found)
-    return Output(tables=tables, account_columns=account_columns, interaction_columns=interaction_columns,
+    return Output(tables=tables, account_columns=account_columns,
+                  interaction_expressions=interaction_expressions,
                   summary=summary)
 
 
