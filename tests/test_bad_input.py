@@ -126,3 +126,14 @@ def test_missing_path_and_unknown_store(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no such file" in result.output
     result = runner.invoke(app, ["tables", "--store", str(tmp_path / "absent.duckdb")])
     assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_memory_limit_from_the_environment(loaded_store: Path, monkeypatch) -> None:
+    monkeypatch.setenv("LIENS_MEMORY_LIMIT", "300MB")
+    with Store(loaded_store, read_only=True) as store:
+        limit = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit.startswith("286") and "MiB" in limit  # 300 MB as DuckDB prints it
+    monkeypatch.setenv("LIENS_MEMORY_LIMIT", "lots")
+    result = runner.invoke(app, ["tables", "--store", str(loaded_store)])
+    assert result.exit_code == 2 and "LIENS_MEMORY_LIMIT 'lots' is not a size" in result.output
+    assert "Traceback" not in result.output

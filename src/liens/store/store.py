@@ -48,12 +48,15 @@ class Store:
         # Timestamps are stored as naive UTC; parsing with an offset converts through UTC.
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET enable_progress_bar = false")
-        limit = memory_limit or os.environ.get("LIENS_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+        limit, origin = memory_limit, "memory limit"
+        if not limit and os.environ.get("LIENS_MEMORY_LIMIT"):
+            limit, origin = os.environ["LIENS_MEMORY_LIMIT"], "LIENS_MEMORY_LIMIT"
+        limit = limit or DEFAULT_MEMORY_LIMIT
         try:
             self.con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
         except duckdb.Error:
             self.con.close()
-            raise StoreError(f"memory limit {limit!r} is not a size DuckDB understands (e.g. '2.5GB', '800MB')") from None
+            raise StoreError(f"{origin} {limit!r} is not a size DuckDB understands (e.g. '2.5GB', '800MB')") from None
         if not compact:
             self.con.execute("SET force_compression = 'uncompressed'")
         if not read_only:
