@@ -15,7 +15,7 @@ from liens.generate.dataset import PLATFORM_NAMES, Ids, World
 from liens.generate.model import (
     BRAND, END, FAKE, INACTIVE, MASS, PLATFORMS, ROLES, SPAMMER, SURFACES, unique_sorted,
 )
-from liens.generate.observe import brand_engagement, count, fake_labelled, persons
+from liens.generate.observe import ambassador_kinds, brand_engagement, count, fake_labelled, persons
 from liens.generate.output import dates, labels, timestamps, write_truth
 from liens.schema import INTERACTION_KINDS
 
@@ -39,10 +39,11 @@ def write_truth_files(folder: Path, world: World, ids: Ids, tables: dict[str, in
     label[~ever] = None
 
     negatives = _hard_negatives(world, ids)
+    kind, emergent = ambassador_kinds(pop, world.act)
     write_truth(folder, "accounts", {
         "account_id": ids.accounts, "role": np.asarray(ROLES, dtype=object)[pop.role], "audience_label": _text(label),
         "is_follower": now, "pod_id": _by_group({p.pod_id: p.members for p in pop.pods}, n),
-        "ambassador_kind": _by_group(pop.ambassadors, n), "member_id": ids.member(np.arange(n)),
+        "ambassador_kind": _text(kind), "ambassador_emergent": emergent, "member_id": ids.member(np.arange(n)),
         "platform": PLATFORM_NAMES.take(pa.array(pop.platform)), "language": _TRUTH_LANGUAGE[pop.lang],
         "group_id": _by_group(negatives.pop("groups"), n), "near_miss_kind": _by_group(pop.near_miss, n),
     })
@@ -74,6 +75,7 @@ def write_truth_files(folder: Path, world: World, ids: Ids, tables: dict[str, in
     })
     write_truth(folder, "weak_signals", _themes(world))
     summary = _summary(world, ids, label, ever, now, negatives, texts, tables, seed, file_format)
+    summary["emergent_ambassadors"] = {k: int((emergent & (kind == k)).sum()) for k in pop.ambassadors}
     (folder / "README.md").write_text(README, encoding="utf-8")
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return summary
@@ -258,6 +260,14 @@ Every file is keyed by the dataset's ids. `summary.json` holds the totals.
 
 - `accounts.csv`: role, audience label (followers only), follower now, pod, ambassador kind, true person
   (`member_id`: the owner, even of two accounts that nothing in the data links), hard-negative group.
+  `ambassador_kind` is the kind the person's behaviour meets, planted or not: heavy ordinary accounts
+  that comment in at least 8 distinct weeks and in at least half of the weeks the brand published on
+  their platforms between their first and last comment are regulars, those with at least 3 mentions
+  of the brand that are neither spam nor critiques are sharers (`ambassador_emergent` = true when the
+  account was not planted as an ambassador). Persons are linked as in `funnel_observable` below, pod
+  engagement does not count. A person holding several kinds gets the most telling: defender, then
+  sharer, then regular. Planted counts are in `summary.json` (`ambassadors`), emergent ones in
+  `emergent_ambassadors`.
 - `pods.csv`, `hard_negatives.csv`, `bursts.csv`: planted pods (members, style, membership span),
   look-alikes that are not pods, follower bursts.
 - `texts.csv`: every text not written by the brand, with its language, intent, whether the brand owed
