@@ -150,13 +150,13 @@ def test_three_mentions_of_a_new_defect_in_a_week_stand_out():
         authors.append(f"new{k}")
         texts.append(["la fermeture eclair a lache", "ma fermeture eclair cassee", "fermeture eclair deja morte"][k])
     table = weak_signals(np.array(stamps), np.array(authors), texts, np.full(len(texts), -1), [],
-                         recent_days=7, baseline_days=84, min_count=3, min_lift=3.0, max_p=0.001)
+                         recent_days=7, baseline_days=84, min_count=3, min_lift=3.0, max_q=0.05)
     found = table.to_pydict()
     assert "fermeture eclair" in found["signal"] and "fermeture" in found["signal"]
     row = found["signal"].index("fermeture eclair")
     assert found["recent_authors"][row] == 3 and found["baseline_authors"][row] == 0
     # Binomial(3, p0): p0 = recent share of active authors; three of three fall in the recent window.
-    assert found["p_value"][row] < 0.001
+    assert found["p_value"][row] < 0.001 and found["p_value"][row] <= found["q_value"][row] <= 0.05
     assert not set(found["signal"]) & {"couleur", "livraison", "adore", "confort"}  # steady terms never rise
 
 

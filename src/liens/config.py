@@ -142,10 +142,10 @@ class ConversationSettings:
     topic_terms: int = field(default=6, metadata={"help": "Top terms that name a topic."})
     topic_max_documents: int = field(default=50000, metadata={"help": "Documents sampled to fit the topic model (all are then assigned)."})
     signal_recent_days: int = field(default=7, metadata={"help": "Weak signals: the recent window, in days before the end of the data."})
-    signal_baseline_days: int = field(default=84, metadata={"help": "Weak signals: the baseline window just before the recent one, in days."})
-    signal_min_count: int = field(default=3, metadata={"help": "Weak signals: distinct authors using a term in the recent window, at least."})
+    signal_baseline_days: int = field(default=84, metadata={"help": "Weak signals: the baseline just before the recent window, in days (cut into windows as long as the recent one)."})
+    signal_min_count: int = field(default=3, metadata={"help": "Weak signals: distinct authors using a term in the recent window, at least; terms used by fewer authors in all windows together are not tested."})
     signal_min_lift: float = field(default=3.0, metadata={"help": "Weak signals: recent rate over baseline rate, at least (baseline smoothed by half a mention)."})
-    signal_max_p_value: float = field(default=0.001, metadata={"help": "Weak signals: one-sided binomial test p-value, at most."})
+    signal_max_q_value: float = field(default=0.05, metadata={"help": "Weak signals: q-value (false discovery rate over the terms tested, discrete Benjamini-Hochberg) of the one-sided binomial test, at most."})
     seed: int = field(default=0, metadata={"help": "Seed of the intent model and the topic model (same seed, same results)."})
 
 

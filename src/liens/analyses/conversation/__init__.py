@@ -27,8 +27,8 @@ from .sentiment import (
     sentiment_labels,
     sentiment_scores,
 )
-from .topics import document_topics, dominant, fit_topics, topics_table
-from .weak_signals import weak_signals
+from .topics import document_topics, dominant, fit_topics, topics_table, words
+from .weak_signals import signals_of_documents
 
 CLASSIFIED_SCHEMA = pa.schema([
     ("language", pa.string()), ("intent", pa.string()), ("intent_confidence", pa.float64()),
@@ -87,20 +87,32 @@ def _post_engagement(ctx: Context) -> pa.Table:
     ).to_pyarrow()
 
 
-def _topics_and_signals(ctx: Context, texts: pa.Table, settings: ConversationSettings) -> tuple[pa.Table, pa.Table]:
-    posts = ctx.inputs["posts"]
-    captions = posts.filter(posts.caption.notnull() & (posts.caption.length() > 0)).select("post_id", "caption").to_pyarrow()
-    documents = normalise(pa.concat_arrays([
-        captions["caption"].combine_chunks().cast(pa.string()), texts["text"].combine_chunks().cast(pa.string())]))
-    docs = documents.to_pylist()
-    weights, terms = fit_topics(docs, settings.topics, settings.topic_terms, settings.topic_max_documents, settings.seed)
-    doc_topic = document_topics(weights)
+def topics_and_signals(captions: pa.Table, texts: pa.Table, engagement: pa.Table, brand_ids: list[str],
+                       settings: ConversationSettings) -> tuple[pa.Table, pa.Table]:
+    """The `topics` and `weak_signals` tables from captions (post_id, caption), texts (text, post_id,
+    actor_id, created_at) and each post's raw and clean engagement (post_id, raw, clean).
+
+    Each distinct normalised document is tokenised and assigned a topic once (comments repeat a
+    lot), then mapped back to its rows; nothing here depends on the order of the rows."""
+    raw_docs = pa.concat_arrays([captions["caption"].combine_chunks().cast(pa.string()),
+                                 pc.fill_null(texts["text"].combine_chunks().cast(pa.string()), "")])
+    distinct = pc.unique(raw_docs)
+    normalised = normalise(distinct)
+    documents = pc.unique(normalised)
+    documents = documents.take(pc.array_sort_indices(documents))  # in text order: the same model whatever the rows' order
+    row_doc = pc.index_in(normalised, value_set=documents).to_numpy(zero_copy_only=False)[
+        pc.index_in(raw_docs, value_set=distinct).to_numpy(zero_copy_only=False)]
+    occurrences = np.bincount(row_doc, minlength=len(documents))
+    tokens = words(documents)
+    weights, terms = fit_topics(documents, occurrences, settings.topics, settings.topic_terms,
+                                settings.topic_max_documents, settings.seed, tokens)
+    doc_topic = document_topics(weights)[row_doc]
     post_ids = pa.concat_arrays([captions["post_id"].combine_chunks(), texts["post_id"].combine_chunks()])
-    engagement = _post_engagement(ctx)
     all_posts = pc.unique(pa.concat_arrays([post_ids.drop_null(), engagement["post_id"].combine_chunks()]))
     group_idx = pc.fill_null(pc.index_in(post_ids, value_set=all_posts), -1).to_numpy(zero_copy_only=False)
     has_post = group_idx >= 0  # DMs and mentions have no post
-    post_topic = dominant(weights[has_post], group_idx[has_post], len(all_posts)) if len(terms) else np.full(len(all_posts), -1)
+    post_topic = (dominant(weights, group_idx[has_post], len(all_posts), rows=row_doc[has_post]) if len(terms)
+                  else np.full(len(all_posts), -1))
     at = pc.index_in(engagement["post_id"], value_set=all_posts).to_numpy(zero_copy_only=False)
     raw, clean = np.zeros(len(all_posts)), np.zeros(len(all_posts))
     raw[at] = engagement["raw"].to_numpy(zero_copy_only=False)
@@ -109,14 +121,21 @@ def _topics_and_signals(ctx: Context, texts: pa.Table, settings: ConversationSet
     text_topic = doc_topic[n_captions:]
     topics = topics_table(terms, post_topic, raw, clean, text_topic)
     labels = [" · ".join(t[:3]) for t in terms]
-    actors = texts["actor_id"].to_numpy(zero_copy_only=False).astype(str)
-    audience = ~np.isin(actors, ctx.brand_ids)  # the brand's own replies are not a signal from its audience
-    signals = weak_signals(
-        texts["created_at"].to_numpy()[audience], actors[audience],
-        [doc for doc, keep in zip(docs[n_captions:], audience) if keep], text_topic[audience], labels,
+    actors = texts["actor_id"].combine_chunks()
+    # The brand's own replies are not a signal from its audience.
+    audience = np.flatnonzero(~pc.is_in(actors, value_set=pa.array(brand_ids, pa.string())).to_numpy(zero_copy_only=False))
+    signals = signals_of_documents(
+        texts["created_at"].to_numpy()[audience], actors.take(pa.array(audience)), row_doc[n_captions:][audience],
+        tokens, len(documents), text_topic[audience], labels,
         settings.signal_recent_days, settings.signal_baseline_days,
-        settings.signal_min_count, settings.signal_min_lift, settings.signal_max_p_value)
+        settings.signal_min_count, settings.signal_min_lift, settings.signal_max_q_value)
     return topics, signals
+
+
+def _topics_and_signals(ctx: Context, texts: pa.Table, settings: ConversationSettings) -> tuple[pa.Table, pa.Table]:
+    posts = ctx.inputs["posts"]
+    captions = posts.filter(posts.caption.notnull() & (posts.caption.length() > 0)).select("post_id", "caption").to_pyarrow()
+    return topics_and_signals(captions, texts, _post_engagement(ctx), list(ctx.brand_ids), settings)
 
 
 def _leads(ctx: Context, items: ibis.Table, settings: ConversationSettings) -> ibis.Table:
