@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from liens.analyses.core import core
-from liens.analyses.pods import co_engagement_edges, detect_pods
+from liens.analyses.pods import co_engagement_edges, detect_pods, engagements
 from liens.analyses.base import Step
 from liens.analyses.runner import run_analyses
 from liens.config import Config
@@ -140,6 +140,45 @@ def test_small_world_flags_only_the_pods_mutual_engagement(small):
     assert accounts.loc[["A", "B", "C"], "pod_id"].tolist() == ["pod-1"] * 3
     assert accounts.loc[["S", "F1", "D", "E"], "pod_id"].isna().all()
     assert accounts.loc["A", "pod_score"] == pytest.approx(1.0)
+
+
+def test_rotating_members_attached_through_members_attached_before(tmp_path):
+    """Pod A, B, C trades every post. R1 joins: one post, engaged by A, B, C within minutes, and R1
+    engages A and B. R2 joins later and overlaps only C and R1: one post engaged by both, and R2
+    engages theirs. Neither has enough posts for a pair to pass; R1 is attached to the pod, then R2
+    through R1. Fan only gives (prompt on A and B), Late exchanges with R1 and A a day late: spared."""
+    w, traded = small_world()  # its pod A, B, C, a fan club and slow friends
+    for a in ("R1", "R2", "Fan", "Late"):
+        w.account(a)
+    core_posts = {(author, k): f"p{3 * i + k}" for i, author in enumerate(("A", "B", "C")) for k in range(3)}
+    r1_at = T0 + timedelta(days=3)
+    r1_post = w.post("R1", r1_at)
+    for j, member in enumerate(("A", "B", "C")):
+        traded.add(w.act(member, r1_post, r1_at + timedelta(minutes=5 + 2 * j)))
+    for author in ("A", "B"):
+        traded.add(w.act("R1", core_posts[author, 0], T0 + timedelta(hours=("A", "B").index(author), minutes=12)))
+    r2_at = T0 + timedelta(days=5)
+    r2_post = w.post("R2", r2_at)
+    traded.add(w.act("C", r2_post, r2_at + timedelta(minutes=5)))
+    traded.add(w.act("R1", r2_post, r2_at + timedelta(minutes=8)))
+    traded.add(w.act("R2", core_posts["C", 1], T0 + timedelta(days=1, hours=2, minutes=15)))
+    traded.add(w.act("R2", r1_post, r1_at + timedelta(minutes=15)))
+    w.post("Fan", T0 + timedelta(days=4))
+    for author in ("A", "B"):
+        w.act("Fan", core_posts[author, 2], T0 + timedelta(days=2, hours=("A", "B").index(author), minutes=3))
+    late_at = T0 + timedelta(days=6)
+    late_post = w.post("Late", late_at)
+    for member in ("R1", "A"):
+        w.act(member, late_post, late_at + timedelta(days=1))
+    w.act("Late", r1_post, r1_at + timedelta(days=1))
+    w.act("Late", core_posts["A", 1], T0 + timedelta(days=2))
+    store, summary = analyse(w, tmp_path)
+    pods = frame(store, "pods").set_index("account_id")
+    assert set(pods.index) == {"A", "B", "C", "R1", "R2"} and set(pods.pod_id) == {"pod-1"}
+    assert pods.loc["R2", "member_pairs"] == 0  # no kept pair: attached, not clustered
+    inter = frame(store, "interactions")
+    assert set(inter.loc[~inter.is_authentic, "interaction_id"]) == traded
+    store.close()
 
 
 def test_co_engagement_edges_match_a_brute_force_count():
@@ -312,6 +351,41 @@ def test_bad_input_gives_sensible_results(tmp_path):
     store.close()
 
 
+def test_post_without_author_is_refused_with_a_clear_message(tmp_path):
+    """The loader refuses a post without author (or date), naming file, row and column."""
+    from liens.errors import DatasetError
+
+    world, _ = small_world()
+    world.post("A", T0)
+    world.posts[-1]["author_id"] = None
+    with pytest.raises(DatasetError) as refused:
+        analyse(world, tmp_path)
+    message = str(refused.value)
+    assert "posts.csv" in message and "author_id" in message and "missing" in message
+
+
+def test_engagements_leave_out_what_cannot_be_traded():
+    """The pod step's own guard (stores not filled by our loader): posts without author or date,
+    interactions without post, actor or date, passive kinds and self-engagement are left out;
+    an engagement dated before its post counts with delay 0."""
+    posts = ibis.memtable(pd.DataFrame({
+        "post_id": ["p1", "p2", "p3"], "author_id": ["A", None, "B"],
+        "created_at": pd.to_datetime([T0, T0, None]),
+    }))
+    rows = [("i1", "like", "B", "p1", T0 + timedelta(minutes=4)), ("i2", "comment", "B", "p1", T0 + timedelta(minutes=9)),
+            ("i3", "like", "C", "p1", T0 - timedelta(minutes=3)), ("i4", "like", "B", "p2", T0),
+            ("i5", "like", "A", "p3", T0), ("i6", "like", "C", None, T0), ("i7", "like", None, "p1", T0),
+            ("i8", "like", "D", "p1", None), ("i9", "view", "D", "p1", T0), ("i10", "like", "A", "p1", T0)]
+    interactions = ibis.memtable(pd.DataFrame({
+        "interaction_id": [r[0] for r in rows], "kind": [r[1] for r in rows], "actor_id": [r[2] for r in rows],
+        "post_id": [r[3] for r in rows], "created_at": pd.to_datetime([r[4] for r in rows]),
+        "text": [None, "nice", None, None, None, None, None, None, None, None],
+    }))
+    got = engagements(interactions, posts).to_pandas().sort_values("actor_id").reset_index(drop=True)
+    assert got[["actor_id", "post_id", "interactions", "comments"]].values.tolist() == [["B", "p1", 2, 1], ["C", "p1", 1, 0]]
+    assert got.delay_minutes.tolist() == [4.0, 0.0]
+
+
 def test_single_account_world(tmp_path):
     w = World()
     w.account("solo", brand=True)
@@ -331,6 +405,22 @@ def test_world_without_interactions(tmp_path):
     assert summary["pod_count"] == 0
     assert summary["pod_engagement_share"] == 0.0
     assert summary["brand_posts_engagement_raw"] == 0 == summary["brand_posts_engagement_clean"]
+    store.close()
+    result = CliRunner().invoke(app, ["pods", "--store", str(tmp_path / "store.duckdb"), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "No engagement pod found." in result.output
+
+
+def test_world_without_posts(tmp_path):
+    """Only messages and mentions, no post at all: nothing a pod could trade, every interaction authentic."""
+    w = World()
+    for a in ("A", "B", "C"):
+        w.account(a)
+    for i, (a, b) in enumerate(itertools.permutations(("A", "B", "C"), 2)):
+        w.act(a, None, T0 + timedelta(minutes=i), "dm", f"hi {b}")
+    store, summary = analyse(w, tmp_path)
+    assert summary["pod_count"] == 0 and summary["pod_engagement_share"] == 0.0
+    assert frame(store, "interactions").is_authentic.all() and frame(store, "pods").empty
     store.close()
 
 

@@ -14,7 +14,8 @@ measure) cannot tell a pod from a fan club piling onto a star's posts. A pod is 
    list, `co_engagement_edges`, is quadratic on a viral post and never needed by the detector).
 3. On the small set of kept pairs: a weighted graph clustered with Leiden (igraph + leidenalg);
    each group is scored from its own mutual activity (density, reciprocity, coverage, promptness);
-   accounts tied to a pod as a whole (rotating members with few posts) are attached to it.
+   accounts tied to a pod as a whole (rotating members with few posts) are attached to it, round
+   after round (a late member may have overlapped only members attached before).
 
 Members of a group scoring at least `score_threshold` are flagged, and every interaction a member
 made on another member's post is marked `is_authentic = false`.
@@ -518,6 +519,24 @@ def attach_members(engaged: ir.Table, pod_of: dict[str, str], settings: PodSetti
     return attached
 
 
+def attach_rotating(engaged: ir.Table, core: dict[str, str], settings: PodSettings, rounds: int = 10) -> dict[str, str]:
+    """`attach_members` until nothing changes, each round judging against the pods as they stand.
+
+    Members of a rotating pod overlap only some of the others: one who traded with the core only
+    through members attached in the previous round is a member too. Each round asks for two-way,
+    prompt exchange with several members, and the coverage asked grows with the pod, so the pods
+    do not drift into their members' friends. `rounds` only bounds the cost: each round is two
+    aggregates over the engagements, and each adds at least one member or ends the loop.
+    """
+    attached: dict[str, str] = {}
+    for _ in range(rounds):
+        new = attach_members(engaged, {**core, **attached}, settings)
+        if not new:
+            break
+        attached.update(new)
+    return attached
+
+
 def _evidence_inputs(engaged: ir.Table, groups: dict[str, Any], settings: PodSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Reduced data for `group_evidence`: the members' engagements on each other's posts, row by row and summed."""
     inside = _inside_groups(engaged, groups)
@@ -548,7 +567,7 @@ def detect_pods(ctx: Context) -> Output:
         core = {account: pod for pod, (_, accounts) in flagged.items() for account in accounts}
         if not core:
             return _empty_output(ctx)
-        attached = attach_members(engaged, core, settings)
+        attached = attach_rotating(engaged, core, settings)
         if attached:
             # The score stays the core's (what decided the flag); the evidence covers every member.
             pod_of = {**core, **attached}
