@@ -37,7 +37,8 @@ class PodSettings:
     least `min_co_engagements` posts within `window_minutes` of each other. Kept pairs form a graph
     clustered with Leiden; members need `min_member_ties` kept pairs in their group, groups
     `min_group_size` members and a score of at least `score_threshold`. Accounts that exchanged
-    prompt engagement both ways with at least `min_member_ties` members of a pod join it.
+    prompt engagement both ways with at least `min_member_ties` members of a pod join it, round
+    after round, the members joined counting in the next round.
     """
 
     enabled: bool = field(default=True, metadata={"help": "Detect engagement pods at all."})
