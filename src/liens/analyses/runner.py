@@ -18,14 +18,6 @@ from .core import base_accounts, base_interactions
 SUMMARY_KEY = "summary"
 
 
-def _widen(base: ir.Table, columns: ir.Table, key: str, step: str) -> ir.Table:
-    clash = [c for c in columns.columns if c != key and c in base.columns]
-    if clash:
-        raise ValueError(f"analysis '{step}' adds columns that already exist: {clash}")
-    joined = base.left_join(columns, key)
-    return joined.select(*base.columns, *[c for c in columns.columns if c != key])
-
-
 def run_analyses(
     store: Store | None,
     config: Config,
@@ -89,10 +81,11 @@ def run_in_workspace(
             name = f"_scratch_{step.name}_{attr}"
             saved = workspace.save(name, columns)
             target = "accounts" if key == "account_id" else "interactions"
-            setattr(ctx, target, tables.keep(target, _widen(getattr(ctx, target), saved, key, step.name)))
+            setattr(ctx, target, tables.widen(target, getattr(ctx, target), saved, key, step.name))
             workspace.drop(name)
         if output.interaction_expressions:
-            ctx.interactions = tables.derive("interactions", _derive(ctx.interactions, output.interaction_expressions, step.name))
+            ctx.interactions = tables.derive("interactions", ctx.interactions, output.interaction_expressions,
+                                             "interaction_id", step.name)
         clash = set(output.summary) & set(summary)
         if clash:
             raise ValueError(f"analysis '{step.name}' repeats summary keys {sorted(clash)}")
@@ -107,22 +100,23 @@ def run_in_workspace(
     return summary
 
 
-def _derive(base: ir.Table, expressions: dict[str, Callable[[ir.Table], ir.Value]], step: str) -> ir.Table:
-    clash = [c for c in expressions if c in base.columns]
+def _check_new(base: ir.Table, columns: list[str], step: str) -> None:
+    clash = [c for c in columns if c in base.columns]
     if clash:
         raise ValueError(f"analysis '{step}' adds columns that already exist: {clash}")
-    return base.mutate(**{name: make(base) for name, make in expressions.items()})
 
 
 class _Widened:
-    """The per-account and per-interaction tables, saved each time a step widens them by a join.
+    """The per-account and per-interaction tables, kept saved as steps add columns to them.
 
-    Later steps then scan one table instead of re-running the growing chain of joins in every
-    query (at 10M interactions, a min() over the joined view took 12 s). Columns derived row by
-    row (`Output.interaction_expressions`) are added without saving: they cost nothing to
-    recompute. At the end the last saved version becomes the result table by a rename when
-    nothing was added since, else it is saved once more (each rewrite of 10M interactions costs
-    8-17 s).
+    Later steps then scan one saved table instead of re-running a growing chain of joins in every
+    query (at 10M interactions, a min() over the joined view took 12 s). Rewriting 10M
+    interactions for each step that adds columns cost 8-17 s a time, so where the engine can add
+    columns to a saved table in place (`Workspace.add_columns`, DuckDB: ALTER TABLE + UPDATE,
+    about 3 s) it does; otherwise (Spark's Parquet files are immutable) the widened table is saved
+    anew. The base interactions are saved by the first step that widens them (their join to
+    `posts` is cheap to repeat until then), and the last saved versions become the result tables
+    by a rename.
     """
 
     def __init__(self, workspace: Workspace) -> None:
@@ -139,9 +133,32 @@ class _Widened:
         self.saved[target], self.current[target] = name, True
         return saved
 
-    def derive(self, target: str, table: ir.Table) -> ir.Table:
+    def _in_place(self, target: str) -> str | None:
+        """The saved table to add columns to, when the engine can and the table is up to date."""
+        if self.current[target] and hasattr(self.workspace, "add_columns"):
+            return self.saved[target]
+        return None
+
+    def widen(self, target: str, table: ir.Table, columns: ir.Table, key: str, step: str) -> ir.Table:
+        """`table` with the columns of `columns` (a saved table keyed by `key`), by a left join."""
+        new = [c for c in columns.columns if c != key]
+        _check_new(table, new, step)
+        saved = self._in_place(target)
+        if saved is not None:
+            return self.workspace.add_columns(saved, columns, key)  # type: ignore[attr-defined]
+        joined = table.left_join(columns, key)
+        return self.keep(target, joined.select(*table.columns, *new))
+
+    def derive(self, target: str, table: ir.Table, expressions: dict[str, Callable[[ir.Table], ir.Value]],
+               key: str, step: str) -> ir.Table:
+        """`table` with columns computed row by row from it: in place, else left as expressions."""
+        _check_new(table, list(expressions), step)
+        values = {name: make(table) for name, make in expressions.items()}
+        saved = self._in_place(target)
+        if saved is not None:
+            return self.workspace.add_columns(saved, table.select(key, **values), key)  # type: ignore[attr-defined]
         self.current[target] = False
-        return table
+        return table.mutate(**values)
 
     def finish(self, target: str, table: ir.Table, result: str) -> None:
         if self.current[target] and self.saved[target] is not None:

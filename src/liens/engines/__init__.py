@@ -87,6 +87,23 @@ class DuckDBWorkspace:
     def rename(self, name: str, new_name: str) -> None:
         self.store.con.execute(f"ALTER TABLE {quote_identifier(name)} RENAME TO {quote_identifier(new_name)}")
 
+    def add_columns(self, name: str, columns: ir.Table, key: str) -> ir.Table:
+        """Add the columns of `columns` (keyed by `key`, at most one row per key) to the saved table
+        `name` in place, as a left join would (null where `columns` has no row). Only the new
+        columns are written: at 10M interactions, about 3 s instead of 10-17 s for rewriting."""
+        from ibis.backends.sql.datatypes import DuckDBType
+
+        new = {c: t for c, t in columns.schema().items() if c != key}
+        table, q = quote_identifier(name), quote_identifier
+        source = self.backend.compile(columns)
+        with self.store.transaction() as con:
+            for column, dtype in new.items():
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {q(column)} {DuckDBType.to_string(dtype)}")
+            assignments = ", ".join(f"{q(c)} = _new.{q(c)}" for c in new)
+            con.execute(f"UPDATE {table} SET {assignments} FROM ({source}) AS _new "
+                        f"WHERE {table}.{q(key)} = _new.{q(key)}")
+        return self.backend.table(name)
+
     def publish(self, summary: dict[str, Any], results: list[str]) -> None:
         from ..analyses.runner import write_summary
 
