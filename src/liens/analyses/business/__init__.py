@@ -153,7 +153,7 @@ def business(ctx: Context) -> Output:
     if follows is not None or audience is not None:
         def followers_of(periods: list[str]) -> dict:
             return followers_by_grain(follows, audience, ctx.accounts, persons, ctx.brand_ids, periods)
-    person_table = people(engagements, person_converted, ctx.accounts, persons, ctx.brand_ids)
+    person_table = _cache(ctx, "people", people(engagements, person_converted, ctx.accounts, persons, ctx.brand_ids))
     funnel_table = funnel(engagements, person_converted, person_table, followers_of, has_intent)
     tables["funnel"] = funnel_table
     summary.update(funnel_summary(funnel_table))

@@ -126,10 +126,12 @@ def followers_by_grain(follows: ir.Table | None, audience: ir.Table | None, acco
         f = follows.filter(follows.followee_id.isin(brand_ids))
         f = f.left_join(platforms, f.followee_id == platforms._brand)
         who = persons.select(_a=persons.account_id, _m=persons.member_id, _label=persons.audience_label)
-        f = f.left_join(who, f.follower_id == who._a).mutate(
+        # Computed once: four group-bys read it (the brand's followers, ~680k rows at 10M interactions).
+        f = f.left_join(who, f.follower_id == who._a).select(
+            "followed_at", "unfollowed_at", "platform",
             member_id=ibis._._m.fill_null(ibis._.follower_id),
             is_real=~ibis._._label.fill_null("").isin(NOT_REAL_LABELS),
-        )
+        ).cache()
         at_end = f.cross_join(months).filter(
             (ibis._.followed_at < ibis._.month_end)
             & (ibis._.unfollowed_at.isnull() | (ibis._.unfollowed_at >= ibis._.month_end))
