@@ -63,7 +63,7 @@ def _sample():
 threading.Thread(target=_sample, daemon=True).start()
 
 def say(message):
-    marks.append((message, time.perf_counter()))
+    marks.append((message, time.perf_counter(), time.process_time()))
 
 # Every query an analysis runs, timed and attributed to the line of the analysis that ran it.
 import traceback
@@ -106,7 +106,7 @@ from liens.analyses.runner import run_analyses
 from liens.presentation.results_folder import write_results
 import ibis.backends.duckdb
 profile(ibis.backends.duckdb.Backend)
-begin = time.perf_counter()
+begin, cpu_begin = time.perf_counter(), time.process_time()
 with Store(STORE) as store:
     if MEMORY_LIMIT:
         store.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
@@ -116,7 +116,7 @@ with Store(STORE) as store:
     say('export results folder')
     write_results(store, RESULTS)
 say('end')
-figures = {'marks': [(m, t - begin) for m, t in marks], 'peak_tree_mb': max(peak[0], _tree_rss_mb()),
+figures = {'marks': [(m, t - begin, c - cpu_begin) for m, t, c in marks], 'peak_tree_mb': max(peak[0], _tree_rss_mb()),
            'stage_peaks_mb': stage_peaks, 'queries': queries}
 """
 
@@ -128,7 +128,7 @@ from liens.engines.spark import spark_session
 from liens.presentation.results_folder import write_results
 from liens.engines.spark import SparkBackend
 profile(SparkBackend)
-begin = time.perf_counter()
+begin, cpu_begin = time.perf_counter(), time.process_time()
 say('session')
 spark = spark_session(MASTER, conf={'spark.ui.enabled': 'false', 'spark.driver.memory': DRIVER_MEMORY,
                                     'spark.sql.shuffle.partitions': '8', 'spark.local.dir': WORK + '-tmp'})
@@ -141,30 +141,40 @@ with Store(STORE) as store:
 peak[0] = max(peak[0], _tree_rss_mb())
 spark.stop()
 say('end')
-figures = {'marks': [(m, t - begin) for m, t in marks], 'peak_tree_mb': peak[0], 'stage_peaks_mb': stage_peaks,
+figures = {'marks': [(m, t - begin, c - cpu_begin) for m, t, c in marks], 'peak_tree_mb': peak[0], 'stage_peaks_mb': stage_peaks,
            'queries': queries}
 """
 
 
-def stages(marks: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """Duration of each mark until the next one."""
-    return [(name, marks[i + 1][1] - at) for i, (name, at) in enumerate(marks[:-1])]
+def stages(marks: list) -> list[tuple[str, float, float | None]]:
+    """Wall and CPU seconds (all threads of the Python process) of each mark until the next one."""
+    out = []
+    for i, mark in enumerate(marks[:-1]):
+        nxt = marks[i + 1]
+        cpu = nxt[2] - mark[2] if len(mark) > 2 else None  # runs recorded before CPU was measured
+        out.append((mark[0], nxt[1] - mark[1], cpu))
+    return out
 
 
-def step_totals(marks: list[tuple[str, float]]) -> list[tuple[str, float]]:
+def step_totals(marks: list) -> list[tuple[str, float, float | None]]:
     """Duration of each top-level stage (a step with its sub-steps)."""
-    top = [(name, at) for name, at in marks if ":" not in name]
-    return stages(top)
+    return stages([mark for mark in marks if ":" not in mark[0]])
 
 
 def report(engine: str, figures: dict) -> None:
     print(f"\n{engine}: {figures['seconds']:.1f} s wall, {figures['cpu_seconds']:.1f} CPU s (Python process), "
           f"peak {figures['peak_tree_mb']:.0f} MB (process tree), Python peak {figures['peak_mb']:.0f} MB")
     peaks = figures.get("stage_peaks_mb", {})
-    for name, seconds in stages(figures["marks"]):
+    for name, seconds, cpu in stages(figures["marks"]):
         sub = ":" in name  # "pods: co-engagement" is a part of "pods"
-        print(f"  {'  ' if sub else ''}{name:<44} {seconds:8.1f} s  peak {peaks.get(name, 0):6.0f} MB")
-    print("  per stage: " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in step_totals(figures["marks"])))
+        cpu_text = "" if cpu is None else f" {cpu:7.1f} CPU s"
+        print(f"  {'  ' if sub else ''}{name:<44} {seconds:8.1f} s{cpu_text}  peak {peaks.get(name, 0):6.0f} MB")
+    print("  per stage (wall s / CPU s): " + ", ".join(
+        f"{name} {seconds:.1f}" + ("" if cpu is None else f"/{cpu:.1f}") for name, seconds, cpu in step_totals(figures["marks"])))
+    marks = figures["marks"]
+    analysis = [m for m in marks if m[0] in ("load", "export results folder")]
+    if len(analysis) == 2:
+        print(f"  end to end without the results folder: {analysis[1][1] - analysis[0][1]:.1f} s wall")
     print("  slowest queries (seconds, calls, where the analysis runs them):")
     slow = sorted(figures.get("queries", {}).items(), key=lambda item: -item[1][1])[:15]
     for where, (calls, seconds) in slow:
