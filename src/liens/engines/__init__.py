@@ -77,6 +77,9 @@ class DuckDBWorkspace:
     def clear_results(self) -> None:
         for old in self.store.result_names():
             self.drop(RESULT_PREFIX + old)
+        for scratch in self.store.tables():  # left by a run that was interrupted
+            if scratch.startswith("_scratch_"):
+                self.drop(scratch)
 
     def save(self, name: str, table: TableLike) -> ir.Table:
         return self.backend.create_table(name, as_table(table), overwrite=True)
