@@ -2,7 +2,7 @@
 speed of every community metric on a large world.
 
     python benchmarks/bench_community.py quality [--accounts 20000] [--seeds 1,2,3]
-    python benchmarks/bench_community.py speed [--interactions 10000000] [--baseline] [--memory-limit 2.5GB]
+    python benchmarks/bench_community.py speed [--interactions 10000000] [--baseline] [--memory-limit 2.5GB] [--profile]
 
 `quality` runs the whole pipeline (every registered step) on generated worlds and prints, per kind,
 precision and recall of `accounts.ambassador_kind` against the planted truth, plus the pairwise
@@ -81,10 +81,20 @@ def quality(accounts: int, seeds: list[int]) -> dict:
     return result
 
 
-def _speed_child(store_path: str, baseline: bool, memory_limit: str) -> None:
+def _speed_child(store_path: str, baseline: bool, memory_limit: str, profile: bool = False) -> None:
     """Runs in a child process: core, a stand-in for the pods columns, then community (unless
-    `baseline`: then the same without community, to tell the community step's own cost)."""
+    `baseline`: then the same without community, to tell the community step's own cost). With
+    `profile`, every engine query is timed and attributed to the analysis line that ran it
+    (bench_scale's profiler), and the slowest are reported."""
     import ibis
+    import ibis.backends.duckdb
+
+    probe: dict = {}
+    if profile:
+        import bench_scale
+
+        exec(bench_scale._PRELUDE, probe)
+        probe["profile"](ibis.backends.duckdb.Backend)
 
     from liens.analyses.base import Output, Step
     from liens.analyses.community import community
@@ -124,12 +134,14 @@ def _speed_child(store_path: str, baseline: bool, memory_limit: str) -> None:
         rows = store.count("interactions")
         # Timings per result table would need the runner; the total covers materialising them all.
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    slowest = sorted(probe.get("queries", {}).items(), key=lambda kv: -kv[1][1])[:15]
     print(json.dumps({"interactions": rows, "analyze_seconds": total,
                       "community_step_seconds_before_materialising": timings.get("community"),
-                      "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_gb": usage.ru_maxrss / 1024 / 1024}))
+                      "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_gb": usage.ru_maxrss / 1024 / 1024,
+                      **({"slowest_queries": [[k, n, round(t, 1)] for k, (n, t) in slowest]} if profile else {})}))
 
 
-def speed(interactions: int, baseline: bool = False, memory_limit: str = "") -> dict:
+def speed(interactions: int, baseline: bool = False, memory_limit: str = "", profile: bool = False) -> dict:
     from _measure import load_average, world
 
     from liens.store import Store, load_path
@@ -144,6 +156,7 @@ def speed(interactions: int, baseline: bool = False, memory_limit: str = "") -> 
     load = load_average()
     command = [sys.executable, __file__, "_child", str(store_path), "--memory-limit", memory_limit]
     command += ["--baseline"] if baseline else []
+    command += ["--profile"] if profile else []
     out = subprocess.run(command, capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
@@ -160,15 +173,16 @@ def main() -> None:
     parser.add_argument("--interactions", type=int, default=10_000_000)
     parser.add_argument("--baseline", action="store_true", help="speed: run core and the stand-in only")
     parser.add_argument("--memory-limit", default="2.5GB", help="speed: DuckDB memory_limit ('' for its default)")
+    parser.add_argument("--profile", action="store_true", help="speed: time every query by the analysis line that ran it")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     if args.what == "_child":
-        _speed_child(args.store, args.baseline, args.memory_limit)
+        _speed_child(args.store, args.baseline, args.memory_limit, args.profile)
         return
     if args.what == "quality":
         result = quality(args.accounts or 20000, [int(s) for s in args.seeds.split(",")])
     else:
-        result = speed(args.interactions, args.baseline, args.memory_limit)
+        result = speed(args.interactions, args.baseline, args.memory_limit, args.profile)
     print(json.dumps(result, indent=1))
 
 

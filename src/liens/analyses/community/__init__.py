@@ -41,12 +41,13 @@ def community(ctx: Context) -> Output:
 
     ctx.progress("community: members")
     figures = member_figures(base, settings).cache()
-    levels = member_levels(monthly_activity(base), figures, months, settings)
+    monthly = monthly_activity(base).cache()  # levels, cohorts and periods all read it
+    levels = member_levels(monthly, figures, months, settings)
     status = member_status(figures, base, end or datetime(1970, 1, 1), settings)
     written = written_table(ctx)
     depth, threads = conversation_depth(written, base, ids, brand_scope(ctx, written))
     ctx.progress("community: ambassadors")
-    found = ambassadors(ctx, base, written, figures, ids).cache()
+    found = ambassadors(ctx, base, written, ids).cache()
     kinds = primary_kinds(found)
     accounts_per_member = ids.group_by("member_id").agg(accounts=ids.count())
 
@@ -95,7 +96,7 @@ def community(ctx: Context) -> Output:
     # Row by row from `kind` and `text_length`: no join, so the runner need not rewrite 10M rows.
     interaction_expressions = {"engagement_weight": lambda t: weight_expr(t.kind, t.text_length, settings)}
     ctx.progress("community: retention and content")
-    active_months = member_months(base).join(figures.filter(figures.is_member).select("member_id"), "member_id")
+    active_months = member_months(monthly).join(figures.filter(figures.is_member).select("member_id"), "member_id")
     posts = post_figures(ctx, base).cache()
     tables = {
         "members": members,
@@ -128,11 +129,14 @@ def _summary(ctx: Context, base: ir.Table, members: ir.Table, status: ir.Table, 
     active = int(m["active_members"] or 0)
     levels = {row["member_level"]: int(row["n"]) for row in
               members.group_by("member_level").agg(n=ibis._.count()).to_pyarrow().to_pylist()}
-    on_posts = base.filter(base.is_on_brand_post)
-    eng = on_posts.agg(
-        raw=on_posts.weight.sum(), clean=on_posts.is_clean.ifelse(on_posts.weight, 0.0).sum(),
+    clean_weight = base.is_clean.ifelse(base.weight, 0.0)
+    sums = base.agg(  # one pass: everything, and what was on the brand's posts
+        raw=base.weight.sum(), clean=clean_weight.sum(),
+        post_raw=base.is_on_brand_post.ifelse(base.weight, 0.0).sum(),
+        post_clean=base.is_on_brand_post.ifelse(clean_weight, 0.0).sum(),
     ).to_pyarrow().to_pylist()[0]
-    totals = base.agg(raw=base.weight.sum(), clean=base.is_clean.ifelse(base.weight, 0.0).sum()).to_pyarrow().to_pylist()[0]
+    eng = {"raw": sums["post_raw"], "clean": sums["post_clean"]}
+    totals = {"raw": sums["raw"], "clean": sums["clean"]}
     followers = ctx.summary.get("followers")
     brand_posts = ctx.summary.get("brand_posts") or 0
     per_post_raw = safe_ratio(float(eng["raw"] or 0.0), brand_posts)

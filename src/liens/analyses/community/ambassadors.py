@@ -1,35 +1,42 @@
 """Ambassadors: regular commenters, defenders and spontaneous sharers, each with its evidence.
 
-All evidence is clean (authenticity flags removed) and counted per person (member_id).
+All evidence is authentic (pod engagement removed) and counted per person (member_id). Spam is
+judged per person: a spammer (half or more of their texts, at least two, are spam) is never an
+ambassador, while a single text a classifier calls spam still counts for everyone else. Spam models
+misfire on exactly what advocates write ("look at my new @brand", "any stores in Dublin?"), and a
+spammer is a spammer wholesale.
 
-- regular: commented or replied (not spam) on the brand's content in at least `regular_min_weeks`
+- regular: commented or replied on the brand's content in at least `regular_min_weeks`
   distinct weeks, and in at least `regular_min_week_share` of the weeks in which they could have:
-  weeks, between their first and last activity with the brand, in which the brand published on a
-  platform where they have an account. A regular comes back to comment most times the brand posts;
-  a heavy account that mostly looks and likes, commenting now and then, is not a regular commenter
-  (and a brand that posts every other week does not make its regulars irregular).
+  weeks, between their first and last comment, in which the brand published on a platform where
+  they have an account. A regular comes back to comment most times the brand posts, for as long as
+  they comment at all: the span is that of their comments, not of their likes (a person who
+  commented every week from January to March and kept liking until June was a regular for those
+  months), and a brand that posts every other week does not make its regulars irregular.
 - defender: at least `defender_min_replies` replies taking the brand's side under a critique
   written by someone else (not the brand). A critique: `intent` = critique from the conversation
   step (without intents, `sentiment` = negative), or a text matching the bilingual complaint
   lexicon `CRITIQUE_WORDS` (alone when there is no conversation step; a safety net otherwise). A
   reply takes the brand's side when it answers the critic without joining in: not an agreement
-  (`AGREEMENT_WORDS`: "so true", "+1", "tellement d'accord"), not spam, and not negative (its
+  (`AGREEMENT_WORDS`: "so true", "+1", "tellement d'accord") and not negative (its
   `sentiment`; without sentiments, not a critique by its `intent`; without either, not matching
   `CRITIQUE_WORDS`).
   Helpful answers ("check your spam folder", "go one size up") and testimonies ("never had a
   problem") count: intent models often call them support requests or even complaints.
-- sharer: mentioned the brand unprompted at least `sharer_min_mentions` times. Their unprompted
-  shares of the brand's posts are evidence too, but do not qualify on their own: a share answers the
-  brand's own post (and heavy users share a lot), a mention is the member's own initiative.
-  Unprompted: not a reply to the brand, and not on a post whose campaign names a contest
-  (`prompted_campaign_words`).
-
-A spammer (half or more of their texts, at least two, are spam) is never an ambassador.
+- sharer: mentioned the brand unprompted, and not against it, at least `sharer_min_mentions` times.
+  Their unprompted shares of the brand's posts are evidence too, but do not qualify on their own: a
+  share answers the brand's own post (and heavy users share a lot), a mention is the member's own
+  initiative. Unprompted: not a reply to the brand, and not on a post whose campaign names a contest
+  (`prompted_campaign_words`). Not against it: a complaint about the brand in public is not
+  advocacy, so a negative mention (its `sentiment`; without sentiments, an `intent` of critique;
+  without either, the complaint lexicon) is no evidence at all.
 
 A person may hold several kinds. Each row's `strength` is its evidence over the kind's bar
-(for regulars, distinct weeks over `regular_min_weeks`); `ambassador_kind` on accounts is the kind
-where the person stands out most (highest strength; ties go to the first of KIND_PRIORITY), so a
-weekly commenter who shared twice is a regular, not a sharer.
+(for regulars, the lesser of distinct weeks over `regular_min_weeks` and of the week share over
+`regular_min_week_share`), used to rank within the kind. `ambassador_kind` on accounts is the most
+telling kind the person holds, in the order of KIND_PRIORITY: defending the brand is rarer and says
+more than mentioning it, which says more than commenting often (what every heavy user does), so a
+defender who also comments every week is a defender; `ambassador_kinds` lists them all.
 """
 
 from __future__ import annotations
@@ -39,10 +46,10 @@ import ibis.expr.types as ir
 
 from ...config import CommunitySettings
 from ..base import Context
-from .weights import COMMENT_KINDS, SPAM_WORDS, WRITTEN_KINDS, matches as _matches
+from .weights import COMMENT_KINDS, WRITTEN_KINDS, matches as _matches
 
 KINDS = ("regular", "defender", "sharer")
-KIND_PRIORITY = ("defender", "sharer", "regular")  # rarest and most telling first
+KIND_PRIORITY = ("defender", "sharer", "regular")  # rarest and most telling first: names ambassador_kind
 EXAMPLES = 3
 
 # Fallback lexicons (lower-case regular expressions), used only when no conversation step ran.
@@ -71,29 +78,27 @@ def _is_critique(t: ir.Table, text: ir.StringValue) -> ir.BooleanValue:
     return lexicon
 
 
-def _takes_brand_side(t: ir.Table, text: ir.StringValue) -> ir.BooleanValue:
-    """A reply under a critique that answers it without joining in (see the module docstring).
-
-    With a conversation step, its stance is read from its sentiment (else its intent), not from an
-    intent of critique nor the complaint lexicon: "never had a problem" and "at least they refund"
-    read as complaints to a word list or an intent model. Without one, from the lexicons.
-    """
-    against = _matches(text, AGREEMENT_WORDS)
+def _negative(t: ir.Table, text: ir.StringValue) -> ir.BooleanValue:
+    """A text against the brand: its sentiment is negative (without sentiments, its intent is a
+    critique; without either, it uses the complaint lexicon). Sentiment first: "never had a problem"
+    and "at least they refund" read as complaints to a word list or an intent model."""
     if "sentiment" in t.columns:
-        against = against | (t.sentiment.fill_null("") == "negative")
-    elif "intent" in t.columns:
-        against = against | (t.intent.fill_null("") == "critique")
-    else:
-        against = against | _matches(text, CRITIQUE_WORDS)
+        return t.sentiment.fill_null("") == "negative"
     if "intent" in t.columns:
-        return ~(against | (t.intent.fill_null("") == "spam"))
-    return ~(against | _matches(text, SPAM_WORDS))
+        return t.intent.fill_null("") == "critique"
+    return _matches(text, CRITIQUE_WORDS)
+
+
+def _takes_brand_side(t: ir.Table, text: ir.StringValue) -> ir.BooleanValue:
+    """A reply under a critique that answers it without joining in (see the module docstring):
+    neither an agreement nor negative. (Spam is judged per person: see `_spammers`.)"""
+    return ~(_matches(text, AGREEMENT_WORDS) | _negative(t, text))
 
 
 def _defences(base: ir.Table, written: ir.Table) -> ir.Table:
     """Clean replies by a person taking the brand's side under someone else's critique."""
     wanted = [c for c in ("intent", "sentiment") if c in written.columns]
-    replies = base.filter(base.is_clean, base.parent_id.notnull(), base.kind.isin(COMMENT_KINDS))
+    replies = base.filter(base.is_authentic, base.parent_id.notnull(), base.kind.isin(COMMENT_KINDS))
     replies = replies.join(written.select("interaction_id", *wanted, _text=written.text), "interaction_id")
     # The parents' texts feed the lexicons (alone when no conversation step ran, a safety net otherwise).
     parents = written.select(
@@ -114,10 +119,15 @@ def _defences(base: ir.Table, written: ir.Table) -> ir.Table:
 
 
 def _shares(ctx: Context, base: ir.Table, written: ir.Table, settings: CommunitySettings) -> ir.Table:
-    """Clean, unprompted shares of the brand's posts and mentions of the brand."""
+    """Authentic, unprompted shares of the brand's posts and mentions of the brand not against it."""
     share = (base.kind == "share") & base.is_on_brand_post
     mention = (base.kind == "mention") & base.is_to_brand
-    rows = base.filter(base.is_clean, share | mention)
+    rows = base.filter(base.is_authentic, share | mention)
+    # A mention against the brand is no advocacy (mentions are a small share of the written table).
+    mentions = written.filter(written.kind == "mention")
+    against = mentions.filter(_negative(mentions, mentions.text)).select(_nid=mentions.interaction_id)
+    rows = rows.left_join(against, rows.interaction_id == against._nid)
+    rows = rows.filter(rows._nid.isnull()).drop("_nid")
     # Prompted by the brand: a reply to one of its interactions...
     brand_acts = written.filter(written.is_brand_actor).select(_bid=written.interaction_id)
     rows = rows.left_join(brand_acts, rows.parent_id == brand_acts._bid)
@@ -140,12 +150,9 @@ def _shares(ctx: Context, base: ir.Table, written: ir.Table, settings: Community
     )
 
 
-def _comments(base: ir.Table, written: ir.Table) -> ir.Table:
-    """Clean comments and replies on the brand's content, spam left out."""
-    rows = base.filter(base.is_clean, base.kind.isin(COMMENT_KINDS))
-    spam = written.filter(written.is_spam).select(_sid=written.interaction_id)
-    rows = rows.left_join(spam, rows.interaction_id == spam._sid)
-    rows = rows.filter(rows._sid.isnull())
+def _comments(base: ir.Table) -> ir.Table:
+    """Authentic comments and replies on the brand's content."""
+    rows = base.filter(base.is_authentic, base.kind.isin(COMMENT_KINDS))
     return rows.select(
         "member_id", "actor_id", "interaction_id", "created_at", "week",
         item=ibis.coalesce(rows.post_id, rows.parent_id, rows.interaction_id),
@@ -163,9 +170,10 @@ def _spammers(base: ir.Table, written: ir.Table) -> ir.Table:
     return per.filter((per.spam >= 2) & (per.spam * 2 >= per.texts)).select("member_id")
 
 
-def _chance_weeks(ctx: Context, ids: ir.Table, members: ir.Table, candidates: ir.Table) -> ir.Table:
+def _chance_weeks(ctx: Context, ids: ir.Table, spans: ir.Table) -> ir.Table:
     """(member_id, _chances): weeks in which the person could have commented — the brand published on
-    a platform where the person has an account, between their first and last activity."""
+    a platform where the person has an account, between their first and last comment (`spans`:
+    member_id, _from, _to, one row per candidate)."""
     posts = ctx.inputs["posts"]
     if ctx.brand_ids:
         posts = posts.filter(posts.author_id.isin(ctx.brand_ids))
@@ -176,28 +184,26 @@ def _chance_weeks(ctx: Context, ids: ir.Table, members: ir.Table, candidates: ir
         week=posts.created_at.truncate("W").cast("date"),
     ).distinct()
     accounts = ctx.accounts.select("account_id", platform=ctx.accounts.platform.fill_null(""))
-    mine = ids.join(candidates, "member_id").join(accounts, "account_id").select("member_id", "platform").distinct()
-    span = members.select(
-        "member_id", _from=members.first_active_at.truncate("W").cast("date"),
-        _to=members.last_active_at.cast("date"),
-    )
-    weeks = mine.join(span, "member_id").join(post_weeks, "platform")
+    mine = ids.join(spans.select("member_id"), "member_id").join(accounts, "account_id")
+    mine = mine.select("member_id", "platform").distinct()
+    weeks = mine.join(spans, "member_id").join(post_weeks, "platform")
     weeks = weeks.filter((weeks.week >= weeks._from) & (weeks.week <= weeks._to))
     return weeks.group_by("member_id").agg(_chances=weeks.week.nunique())
 
 
-def ambassadors(ctx: Context, base: ir.Table, written: ir.Table, members: ir.Table, ids: ir.Table) -> ir.Table:
+def ambassadors(ctx: Context, base: ir.Table, written: ir.Table, ids: ir.Table) -> ir.Table:
     """One row per (member, kind): the evidence, a few example interactions, and a rank within the kind.
 
-    `members` gives each person's first and last activity: a regular's comment weeks are measured
-    against the weeks between them in which the brand published where the person engages.
+    A regular's comment weeks are measured against the weeks, between their first and last comment,
+    in which the brand published where the person has an account.
     """
     settings = ctx.config.community
+    # Cached: the counts, the main account and the examples all read it (a few % of the base).
     evidence = ibis.union(
-        _comments(base, written).mutate(kind=ibis.literal("regular")),
+        _comments(base).mutate(kind=ibis.literal("regular")),
         _defences(base, written).mutate(kind=ibis.literal("defender")),
         _shares(ctx, base, written, settings).mutate(kind=ibis.literal("sharer")),
-    )
+    ).cache()
     per = evidence.group_by(["member_id", "kind"]).agg(
         evidence_count=evidence.count(),
         evidence_weeks=evidence.week.nunique(),
@@ -207,8 +213,10 @@ def ambassadors(ctx: Context, base: ir.Table, written: ir.Table, members: ir.Tab
         last_at=evidence.created_at.max(),
     )
     min_weeks, min_share = max(1, settings.regular_min_weeks), max(settings.regular_min_week_share, 1e-9)
-    candidates = per.filter((per.kind == "regular") & (per.evidence_weeks >= min_weeks)).select("member_id")
-    chances = _chance_weeks(ctx, ids, members, candidates)
+    candidates = per.filter((per.kind == "regular") & (per.evidence_weeks >= min_weeks))
+    spans = candidates.select("member_id", _from=candidates.first_at.truncate("W").cast("date"),
+                              _to=candidates.last_at.cast("date"))
+    chances = _chance_weeks(ctx, ids, spans)
     per = per.left_join(chances, "member_id").drop("member_id_right")
     week_share = per.evidence_weeks / ibis.greatest(per._chances.fill_null(0), per.evidence_weeks).cast("float64")
     min_defences, min_mentions = max(1, settings.defender_min_replies), max(1, settings.sharer_min_mentions)
@@ -248,10 +256,9 @@ def ambassadors(ctx: Context, base: ir.Table, written: ir.Table, members: ir.Tab
 
 
 def primary_kinds(table: ir.Table) -> ir.Table:
-    """(member_id, ambassador_kind, ambassador_kinds): the strongest kind, and all of them."""
+    """(member_id, ambassador_kind, ambassador_kinds): the most telling kind (KIND_PRIORITY), and all."""
     order = ibis.cases(*[(table.kind == k, i) for i, k in enumerate(KIND_PRIORITY)], else_=len(KIND_PRIORITY))
-    ranked = table.mutate(_r=ibis.row_number().over(
-        group_by="member_id", order_by=[ibis.desc(table.strength), order]))
+    ranked = table.mutate(_r=ibis.row_number().over(group_by="member_id", order_by=[order]))
     first = ranked.filter(ranked._r == 0).select("member_id", ambassador_kind="kind")
     # All kinds, in the fixed order of KINDS (group_concat has no portable order).
     flags = [ranked.kind == k for k in KINDS]

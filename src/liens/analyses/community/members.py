@@ -122,7 +122,7 @@ def conversation_depth(
     replies = replies.select(
         "interaction_id", "actor_id", "is_brand_actor", "_pactor", "_pbrand",
         root=ibis.coalesce(replies._pparent, replies.parent_id),
-    )
+    ).cache()  # threads, turns and the summary all read it
     threads = replies.group_by("root").agg(
         replies=replies.count(),
         participants=replies.actor_id.nunique(),

@@ -43,6 +43,11 @@ def month_index(ts: ir.TimestampValue) -> ir.IntegerValue:
     return (ts.year() * 12 + ts.month() - 1).cast("int64")
 
 
+def authentic_flag(interactions: ir.Table) -> ir.BooleanValue:
+    """True unless the authenticity step (pods) flagged the interaction."""
+    return interactions.is_authentic.fill_null(True) if "is_authentic" in interactions.columns else ibis.literal(True)
+
+
 def clean_flag(ctx: Context, interactions: ir.Table) -> ir.BooleanValue:
     """True unless an earlier step flagged the interaction: a pod's (`is_authentic`) or spam (`intent`).
 
@@ -50,7 +55,7 @@ def clean_flag(ctx: Context, interactions: ir.Table) -> ir.BooleanValue:
     not an interaction, and an active person with a bare profile is still a person.
     """
     cols = interactions.columns
-    flag = interactions.is_authentic.fill_null(True) if "is_authentic" in cols else ibis.literal(True)
+    flag = authentic_flag(interactions)
     if "intent" in cols:  # spam is not engagement
         flag = flag & (interactions.intent.fill_null("") != "spam")
     return flag
@@ -83,6 +88,7 @@ def community_base(ctx: Context, members: ir.Table) -> ir.Table:
         member_id=joined._member.fill_null(joined.actor_id),
         weight=weight,
         is_clean=clean_flag(ctx, joined),
+        is_authentic=authentic_flag(joined),
         is_engaging=joined.kind.isin(ENGAGEMENT_KINDS),
         is_on_brand_post=(joined.post_author_id.isin(ctx.brand_ids) if ctx.brand_ids else joined.post_id.notnull()),
         is_to_brand=addressed.fill_null(False),
