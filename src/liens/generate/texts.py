@@ -314,22 +314,33 @@ _POD_LINES = {
     FR: ["Trop beau 😍", "top top", "magnifique !!", "j'adore ✨", "superbe 🔥", "trop stylé", "waouh 😍", "bravo 👏"],
     EN: ["great post 🔥", "love this!!", "so good 🙌", "amazing ✨", "nice one 👏", "stunning 😍", "great shot", "yesss 🔥"],
 }
+# Fans under a creator's post: interchangeable cheers and emoji-only (generic), or praise that says
+# what is liked (praise). Each text is drawn for its intent, so that the label can be read from the text.
 _FAN_LINES = {
-    FR: ["la reine 👑", "premièèère", "tu es magnifique", "je t'aime trop", "la meilleure 🔥", "ma vie ❤️", "trop belle",
-         "vivement la prochaine vidéo"],
-    EN: ["queen 👑", "first!!", "omg ❤️", "you're the best", "icon", "obsessed", "literally perfect", "love you so much"],
+    GENERIC: {
+        FR: ["la reine 👑", "premièèère", "ouiii", "je t'aime trop", "la best", "💕 ma préférée", "encore 🔥", "toujours là ❤️"],
+        EN: ["queen 👑", "first!!", "omg ❤️", "icon", "love you so much", "mother", "yesss", "here every time ❤️"],
+    },
+    PRAISE: {
+        FR: ["tu es magnifique", "la meilleure 🔥", "trop belle", "vivement la prochaine vidéo", "cette tenue te va trop bien",
+             "tes vidéos me font toujours du bien", "j'adore ton style", "la photo est sublime"],
+        EN: ["you're the best", "obsessed with this look", "literally perfect", "this outfit is everything",
+             "your videos always make my day", "love your style so much", "stunning photo", "best content on here"],
+    },
 }
+# Friends under a friend's post. The generator plants them as praise: every line says something
+# warm about the person, the photo or the moment (banter alone would be no praise); slots as before.
 _FRIEND_LINES = {
-    FR: ["haha la tête de {name} 😂 on remet ça quand ?", "c'était trop bien samedi, merci pour l'accueil !",
-         "cette lumière 😍 c'est à {place} ?", "tu m'avais pas dit que t'étais à {place} !", "la recette du gâteau stp 🙏",
-         "souvenirs souvenirs… vivement cet été", "on y retourne quand à {place} ?", "{name} a encore fermé les yeux sur la photo 😂",
-         "trop contente pour toi pour le nouveau taf !!", "la prochaine fois je viens, promis", "t'as changé de coupe ? ça te va trop bien",
-         "on se fait ça dimanche ?"],
-    EN: ["haha {name}'s face 😂 when are we doing this again?", "saturday was so much fun, thanks for having us!",
-         "the light in this 😍 is that {place}?", "you didn't tell me you were in {place}!", "recipe for the cake please 🙏",
-         "miss this already, summer come back", "when are we going back to {place}?", "{name} blinked again lol",
-         "so happy for you about the new job!!", "next time I'm coming, promise", "new haircut? suits you so well",
-         "brunch sunday?"],
+    FR: ["haha la tête de {name} 😂 trop belle photo, on remet ça quand ?", "c'était trop bien samedi, merci pour l'accueil !",
+         "cette lumière 😍 c'est à {place} ?", "trop belle photo à {place} !", "la recette du gâteau stp 🙏 il était incroyable",
+         "souvenirs souvenirs… c'était génial", "tu es rayonnante à {place} !", "{name} est trop mignonne sur la photo 😂",
+         "trop contente pour toi pour le nouveau taf !!", "trop fière de toi ❤️", "t'as changé de coupe ? ça te va trop bien",
+         "vous êtes trop beaux tous les deux"],
+    EN: ["haha {name}'s face 😂 love this pic, when are we doing this again?", "saturday was so much fun, thanks for having us!",
+         "the light in this 😍 is that {place}?", "you look amazing in {place}!", "recipe for the cake please 🙏 it was amazing",
+         "miss this already, best summer ever", "{place} suits you, gorgeous pic", "{name} looks so cute in this one lol",
+         "so happy for you about the new job!!", "so proud of you ❤️", "new haircut? suits you so well",
+         "you two look so good together"],
 }
 _DEFENDER_LINES = {
     FR: ["Moi j'ai jamais eu de souci, le SAV m'a répondu en 1h", "Bizarre, j'ai commandé 3 fois et toujours reçu en 48h",
@@ -515,8 +526,11 @@ class TextBank:
         fr_en = lang if lang in (FR, EN) else EN
         if voice in (POD, BRAND_POD) and intent == GENERIC:  # pod praise goes on to the ordinary wording
             return (r.choice(_EMOJI_ONLY), UND) if r.random() < 0.3 else (r.choice(_POD_LINES[fr_en]), fr_en)
-        if voice == FAN:
-            return (r.choice(_EMOJI_ONLY), UND) if r.random() < 0.25 else (r.choice(_FAN_LINES[fr_en]), fr_en)
+        if voice == FAN:  # emoji-only cheers are generic, as a pod's; praise says what it likes
+            lines = _FAN_LINES[PRAISE if intent == PRAISE else GENERIC][fr_en]
+            if r.random() < 0.25:
+                return (r.choice(lines), fr_en) if intent == PRAISE else (r.choice(_EMOJI_ONLY), UND)
+            return r.choice(lines), fr_en
         if voice == FRIEND:
             return self._noisy(_fill(r, r.choice(_FRIEND_LINES[fr_en]), fr_en), fr_en, PRAISE, light=True), fr_en
         if voice in (AGREE, HELPER):
