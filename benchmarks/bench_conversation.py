@@ -6,6 +6,7 @@ the texts of the 10M-interaction world.
     python benchmarks/bench_conversation.py                 # everything, 1M texts
     python benchmarks/bench_conversation.py --texts 200000 --skip-world
     python benchmarks/bench_conversation.py --signals       # weak signals and topics only
+    python benchmarks/bench_conversation.py --skip-speed    # corpus and generated world only
 
 Speed is measured twice: on texts that repeat as real comments do (each distinct text is classified
 once) and on 1M distinct texts (the worst case: no repetition at all).
@@ -80,6 +81,9 @@ def world_quality(accounts: int, seed: int) -> list[str]:
     guessed = [found[t["interaction_id"]]["intent"] for t in truth]
     print(f"intent accuracy {accuracy_score(planted, guessed):.3f}  macro-F1 {f1_score(planted, guessed, average='macro'):.3f}")
     print(classification_report(planted, guessed, digits=3, zero_division=0))
+    share = {i: np.mean([g == i for p, g in zip(planted, guessed) if p == i]) for i in sorted(set(planted))}
+    print("accuracy per planted intent (share of its texts given that intent): "
+          + ", ".join(f"{i} {v:.3f}" for i, v in share.items()))
     lang_ok = np.mean([found[t["interaction_id"]]["language"] == t["language"] for t in truth])
     needs_ok = np.mean([found[t["interaction_id"]]["needs_answer"] == (t["needs_answer"] == "true") for t in truth])
     needing = [t for t in truth if t["needs_answer"] == "true"]
@@ -219,6 +223,7 @@ def main() -> None:
     parser.add_argument("--cv-seeds", type=int, default=3)
     parser.add_argument("--skip-world", action="store_true")
     parser.add_argument("--skip-corpus", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--signals", action="store_true", help="weak signals and topics only")
     parser.add_argument("--signal-interactions", type=int, default=10_000_000)
     args = parser.parse_args()
@@ -236,6 +241,8 @@ def main() -> None:
         texts = [r["text"] for r in load_corpus()]
     else:
         texts = world_quality(args.accounts, args.seed)
+    if args.skip_speed:
+        return
     print("\n== speed: language + intent + sentiment ==")
     speed(texts, args.texts, unique=False)
     speed(texts, args.texts, unique=True)
