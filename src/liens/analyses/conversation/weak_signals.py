@@ -48,13 +48,15 @@ def discrete_bh(p_values: np.ndarray, totals: np.ndarray, p0: float) -> np.ndarr
         return np.zeros(0)
     order = np.argsort(p_values, kind="stable")
     ranked = p_values[order] * (1 + 1e-12)  # an observed p-value is attainable by its own test
-    reach = np.zeros(m)
     large = totals > EXACT_UP_TO
-    reach += large.sum() * np.minimum(ranked, 1.0)
+    reach = large.sum() * np.minimum(ranked, 1.0)
+    # F_k is a step function: it rises to each attainable value a_c at the first ranked p-value
+    # >= a_c. Adding the rises (a difference array) costs O(sum of totals + m), not O(sizes x m).
+    rises = np.zeros(m + 1)
     for size, count in zip(*np.unique(totals[~large], return_counts=True)):
         attainable = binom.sf(np.arange(size, -1, -1) - 1, size, p0)  # P(X >= c), c = size .. 0: increasing
-        at = np.searchsorted(attainable, ranked, side="right") - 1
-        reach += count * np.where(at >= 0, attainable[np.maximum(at, 0)], 0.0)
+        np.add.at(rises, np.searchsorted(ranked, attainable, side="left"), count * np.diff(attainable, prepend=0.0))
+    reach += np.cumsum(rises)[:m]
     q_sorted = np.minimum.accumulate((reach / np.arange(1, m + 1))[::-1])[::-1].clip(max=1.0)
     q = np.empty(m)
     q[order] = q_sorted
@@ -137,27 +139,37 @@ def signals_of_documents(created_at: np.ndarray, authors: object, doc: np.ndarra
     exposure = np.bincount(_distinct(unit) % n_windows, minlength=n_windows)
 
     words_, parent = tokens
+    # Terms as integers: a word's code, or a pair's V + first * V + second; strings only for the
+    # few terms reported.
+    encoded = pc.dictionary_encode(words_)
+    vocabulary, code = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    v = len(vocabulary)
     follows = np.flatnonzero(parent[1:] == parent[:-1])  # word pairs: consecutive words of a text (stop words out)
-    pairs = pc.binary_join_element_wise(words_.take(pa.array(follows)), words_.take(pa.array(follows + 1)), " ")
-    encoded = pc.dictionary_encode(pa.concat_arrays([words_, pairs.cast(words_.type)]))
-    names, term = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    n_terms = max(len(names), 1)
+    terms = pc.dictionary_encode(pa.array(np.concatenate([code, v + code[follows] * v + code[follows + 1]])))
+    term_codes = terms.dictionary.to_numpy(zero_copy_only=False)
+    term = terms.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    n_terms = max(len(term_codes), 1)
     doc_terms = _distinct(np.concatenate([parent, parent[follows]]).astype(np.int64) * n_terms + term)
     unit_doc = _distinct(unit * n_documents + np.asarray(doc, dtype=np.int64)[inside])  # a text repeated in a window: once
     unit_t, term_t = _expand(unit_doc // n_documents, unit_doc % n_documents, doc_terms, n_terms)
 
-    candidates = [("term", _distinct_counts(unit_t, term_t, len(names), n_windows), names.to_pylist())]
+    def name(column: int) -> str:
+        c = int(term_codes[column])
+        return vocabulary[c].as_py() if c < v else f"{vocabulary[(c - v) // v].as_py()} {vocabulary[(c - v) % v].as_py()}"
+
+    candidates = [("term", _distinct_counts(unit_t, term_t, len(term_codes), n_windows), name)]
     if topic_labels:
         topic = np.asarray(topics)[inside]
         on = topic >= 0
-        candidates.append(("topic", _distinct_counts(unit[on], topic[on], len(topic_labels), n_windows), topic_labels))
+        candidates.append(("topic", _distinct_counts(unit[on], topic[on], len(topic_labels), n_windows),
+                           topic_labels.__getitem__))
     recent_start = end - span
     out: list[dict] = []
-    for kind, counts, labels in candidates:
+    for kind, counts, label in candidates:
         found = _test(counts, exposure, min_count, min_lift, max_q)
         for i, col in enumerate(found["column"]):
             out.append({
-                "signal": labels[col], "kind": kind, "recent_authors": int(found["k"][i]),
+                "signal": label(int(col)), "kind": kind, "recent_authors": int(found["k"][i]),
                 "baseline_authors": int(found["base"][i]), "recent_rate": float(found["recent_rate"][i]),
                 "baseline_rate": float(found["baseline_rate"][i]), "lift": float(found["lift"][i]),
                 "p_value": float(found["p"][i]), "q_value": float(found["q"][i]),
