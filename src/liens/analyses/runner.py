@@ -6,10 +6,11 @@ import json
 from typing import Any, Callable
 
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from ..config import Config
 from ..engine import open_workspace
-from ..engines import Workspace
+from ..engines import TableLike, Workspace
 from ..store.store import RESULT_PREFIX, Store
 from .base import Context, Output, Step
 from .common import brand_account_ids
@@ -78,11 +79,8 @@ def run_in_workspace(
             columns = getattr(output, attr)
             if columns is None:
                 continue
-            name = f"_scratch_{step.name}_{attr}"
-            saved = workspace.save(name, columns)
             target = "accounts" if key == "account_id" else "interactions"
-            setattr(ctx, target, tables.widen(target, getattr(ctx, target), saved, key, step.name))
-            workspace.drop(name)
+            setattr(ctx, target, tables.widen(target, getattr(ctx, target), columns, key, step.name))
         if output.interaction_expressions:
             ctx.interactions = tables.derive("interactions", ctx.interactions, output.interaction_expressions,
                                              "interaction_id", step.name)
@@ -139,11 +137,25 @@ class _Widened:
             return self.saved[target]
         return None
 
-    def widen(self, target: str, table: ir.Table, columns: ir.Table, key: str, step: str) -> ir.Table:
-        """`table` with the columns of `columns` (a saved table keyed by `key`), by a left join."""
-        new = [c for c in columns.columns if c != key]
+    def widen(self, target: str, table: ir.Table, columns: TableLike, key: str, step: str) -> ir.Table:
+        """`table` with the columns of `columns` (keyed by `key`), as by a left join."""
+        new = [c for c in columns.column_names if c != key] if isinstance(columns, pa.Table) else \
+            [c for c in columns.columns if c != key]
         _check_new(table, new, step)
         saved = self._in_place(target)
+        if saved is not None or isinstance(columns, pa.Table):
+            # Computed once into a scratch table: the in-place update reads it by name, and an Arrow
+            # table is handed to the engine once. Otherwise the widened table is computed in one query.
+            scratch = f"_scratch_{step}_{target}_columns"
+            narrow = self.workspace.save(scratch, columns)
+            try:
+                return self._widen(target, table, narrow, key, new, saved)
+            finally:
+                self.workspace.drop(scratch)
+        return self._widen(target, table, columns, key, new, saved)
+
+    def _widen(self, target: str, table: ir.Table, columns: ir.Table, key: str, new: list[str],
+               saved: str | None) -> ir.Table:
         if saved is not None:
             return self.workspace.add_columns(saved, columns, key)  # type: ignore[attr-defined]
         joined = table.left_join(columns, key)

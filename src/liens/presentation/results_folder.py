@@ -18,7 +18,7 @@ def write_results(store: Store, out: str | Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     for name in store.result_names():
         table = f'"{RESULT_PREFIX}{name}"'
-        for suffix, options in (("csv", "FORMAT CSV, HEADER true, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%fZ'"), ("parquet", "FORMAT PARQUET, COMPRESSION zstd")):
+        for suffix, options in (("csv", "FORMAT CSV, HEADER true, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%fZ'"), ("parquet", "FORMAT PARQUET, COMPRESSION zstd, COMPRESSION_LEVEL 1")):
             target = str(out / f"{name}.{suffix}").replace("'", "''")
             store.con.execute(f"COPY (SELECT * FROM {table}) TO '{target}' ({options})")
     summary: dict[str, Any] = stored_summary(store)
