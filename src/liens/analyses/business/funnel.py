@@ -89,9 +89,12 @@ def people(engagements: ir.Table, converted: ir.Table | None, accounts: ir.Table
     who = persons.select(_a=persons.account_id, _m=persons.member_id)
     acc = accounts.left_join(who, accounts.account_id == who._a)
     acc = acc.filter(~acc.account_id.isin(brand_ids) if brand_ids else ibis.literal(True))
+    acc = acc.mutate(_person=acc._m.fill_null(acc.account_id))
+    # Only the pool's accounts: the ranking below sorts them, and most accounts never engaged.
+    acc = acc.semi_join(pool, acc._person == pool.member_id)
     order = acc.engagement_score if "engagement_score" in acc.columns else acc.interactions_made
     # Equally engaged accounts: the smallest account_id wins (argmax breaks ties differently per engine).
-    acc = acc.mutate(_best=ibis.row_number().over(group_by=acc._m.fill_null(acc.account_id),
+    acc = acc.mutate(_best=ibis.row_number().over(group_by=acc._person,
                                                   order_by=[ibis.desc(order.fill_null(0)), acc.account_id]) == 0)
     attrs: dict[str, Any] = {}
     for col in ("member_level", "audience_label"):
@@ -107,7 +110,7 @@ def people(engagements: ir.Table, converted: ir.Table | None, accounts: ir.Table
             converted_after_engaging=ibis._.after.fill_null(False), days_to_convert=ibis._.days,
         )
     if attrs:
-        per_person = acc.group_by(member_id=acc._m.fill_null(acc.account_id)).agg(**attrs)
+        per_person = acc.group_by(member_id=acc._person).agg(**attrs)
         table = table.left_join(per_person, "member_id").select(*table.columns, *attrs)
     return table
 
