@@ -14,6 +14,8 @@ from ..analyses.runner import stored_summary
 from ..store.store import RESULT_PREFIX, Store
 
 
+# Tables whose rows have no order of their own (one row per account, per interaction).
+UNORDERED = {"accounts", "interactions"}
 FORMATS = (
     ("csv", "FORMAT CSV, HEADER true, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%fZ'"),
     ("parquet", "FORMAT PARQUET, COMPRESSION zstd, COMPRESSION_LEVEL 1"),  # level 1: same size, a fifth less CPU
@@ -24,23 +26,27 @@ def write_results(store: Store, out: str | Path) -> Path:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     copies = []
-    for name in store.result_names():
+    # The big per-interaction and per-account tables first, so that the small ones fill in at the end.
+    for name in sorted(store.result_names(), key=lambda n: (n not in UNORDERED, n)):
         for suffix, options in FORMATS:
             target = str(out / f"{name}.{suffix}").replace("'", "''")
-            copies.append(f'COPY (SELECT * FROM "{RESULT_PREFIX}{name}") TO \'{target}\' ({options})')
+            copies.append((f'COPY (SELECT * FROM "{RESULT_PREFIX}{name}") TO \'{target}\' ({options})',
+                           name in UNORDERED))
     # Two at a time, each on its own cursor: a CSV and a Parquet writer of the same big table overlap
     # their waits on the disk (10M interactions: 40 s one after the other, 33 s together).
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for done in [pool.submit(_copy, store, sql) for sql in copies]:
+        for done in [pool.submit(_copy, store, sql, unordered) for sql, unordered in copies]:
             done.result()
     summary: dict[str, Any] = stored_summary(store)
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     return out
 
 
-def _copy(store: Store, sql: str) -> None:
+def _copy(store: Store, sql: str, unordered: bool) -> None:
     cursor = store.con.cursor()
     try:
+        if unordered:  # rows in any order: the writer need not keep them in sequence (10M rows: 11 -> 7 s as CSV)
+            cursor.execute("SET SESSION preserve_insertion_order = false")
         cursor.execute(sql)
     finally:
         cursor.close()
