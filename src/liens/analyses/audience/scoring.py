@@ -140,23 +140,34 @@ REASON_WORDS = {
 }
 
 
-def reasons_text(codes: str | None, lang: str = "en") -> str:
+def _token_text(code: str, lang: str) -> str:
+    """One reason code (`posts:0`, `no_picture`, `missing:bio,handle`) in words; "" if unknown."""
+    words = REASON_WORDS[lang]
+    key, _, value = code.partition(":")
+    if key not in words:
+        return ""
+    if value and key != "missing":
+        value = f"{int(value):,}".replace(",", "\u202f" if lang == "fr" else ",")
+    return words[key].format(v=value.replace(",", ", ") if key == "missing" else value)
+
+
+def reasons_text(codes: str | None, lang: str = "en", _cache: dict[str, str] | None = None) -> str:
     """Reason codes (`posts:0;no_picture;missing:bio`) in words: "0 posts, no profile picture, missing: bio"."""
     if not codes:
         return ""
-    words = REASON_WORDS[lang]
+    cache = {} if _cache is None else _cache
     out = []
     for code in codes.split(";"):
-        key, _, value = code.partition(":")
-        if key not in words:
-            continue
-        if value and key != "missing":
-            value = f"{int(value):,}".replace(",", "\u202f" if lang == "fr" else ",")
-        out.append(words[key].format(v=value.replace(",", ", ") if key == "missing" else value))
+        text = cache.get(code)
+        if text is None:
+            text = cache[code] = _token_text(code, lang)
+        if text:
+            out.append(text)
     return ", ".join(out)
 
 
 def reasons_column(codes: np.ndarray, lang: str = "en") -> np.ndarray:
-    """`reasons_text` over many rows; identical code strings are rendered once."""
-    unique, inverse = np.unique(codes.astype(str), return_inverse=True)
-    return np.array([reasons_text(c, lang) for c in unique], dtype=object)[inverse]
+    """`reasons_text` over many rows: identical code strings are rendered once, each code once."""
+    inverse, unique = pd.factorize(pd.Series(codes, dtype=object).fillna(""), sort=False)
+    cache: dict[str, str] = {}
+    return np.array([reasons_text(c, lang, cache) for c in unique], dtype=object)[inverse]
