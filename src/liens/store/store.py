@@ -15,8 +15,8 @@ from ..schema import DUCKDB_TYPES, TABLES
 
 DEFAULT_STORE = "liens.duckdb"
 RESULT_PREFIX = "result_"
-# Enough for 10M interactions on a 2-core machine (docs/scale.md); more only makes DuckDB keep more cache.
-DEFAULT_MEMORY_LIMIT = "2.5GB"
+# 10M interactions on a 2-core machine ran fastest with it (docs/scale.md: 2.5 GB and 1.5 GB were slower).
+DEFAULT_MEMORY_LIMIT = "2GB"
 
 
 def _quote(name: str) -> str:
@@ -36,7 +36,7 @@ class Store:
         `memory_limit` caps DuckDB's memory (beyond it, joins and sorts spill to a folder beside the
         store); default: the `LIENS_MEMORY_LIMIT` environment variable, else `DEFAULT_MEMORY_LIMIT`.
         DuckDB's own default, 80 % of the machine's memory, is kept as cache: the 10M-interaction
-        run used 7.8 GB that way, and 3.7 GB, faster, with 2.5 GB (docs/scale.md).
+        run used 7.8 GB that way, and 3.4 GB, faster, with 2 GB (docs/scale.md).
         """
         self.path = Path(path)
         if read_only and not self.path.exists():
