@@ -133,7 +133,7 @@ class _Widened:
 
     def _in_place(self, target: str) -> str | None:
         """The saved table to add columns to, when the engine can and the table is up to date."""
-        if self.current[target] and hasattr(self.workspace, "add_columns"):
+        if self.current[target] and hasattr(self.workspace, "add_columns") and hasattr(self.workspace, "add_derived"):
             return self.saved[target]
         return None
 
@@ -168,7 +168,7 @@ class _Widened:
         values = {name: make(table) for name, make in expressions.items()}
         saved = self._in_place(target)
         if saved is not None:
-            return self.workspace.add_columns(saved, table.select(key, **values), key)  # type: ignore[attr-defined]
+            return self.workspace.add_derived(saved, values)  # type: ignore[attr-defined]
         self.current[target] = False
         return table.mutate(**values)
 

@@ -90,6 +90,40 @@ class DuckDBWorkspace:
     def rename(self, name: str, new_name: str) -> None:
         self.store.con.execute(f"ALTER TABLE {quote_identifier(name)} RENAME TO {quote_identifier(new_name)}")
 
+    def add_derived(self, name: str, values: dict[str, ir.Value]) -> ir.Table:
+        """Add columns computed row by row from the saved table `name` itself (expressions over
+        `self.backend.table(name)`), in place: `UPDATE name SET col = <expression>`, no join."""
+        import sqlglot
+        from ibis.backends.sql.datatypes import DuckDBType
+        from sqlglot import exp
+
+        table = self.backend.table(name)
+        select = sqlglot.parse_one(self.backend.compile(table.select(**values)), read="duckdb")
+        source = select.args.get("from")
+        plain = (isinstance(select, exp.Select) and isinstance(source, exp.From)
+                 and isinstance(source.this, exp.Table) and source.this.name == name
+                 and not any(select.args.get(part) for part in ("joins", "where", "group", "with", "distinct"))
+                 and not any(p.find(exp.Window, exp.AggFunc, exp.Subquery) for p in select.expressions))
+        if not plain:  # not a projection of the table alone: fall back to the keyed update
+            return self.add_columns(name, table.select(self._key_of(table), **values), self._key_of(table))
+        types = table.select(**values).schema()
+        assignments = []
+        for projection in select.expressions:
+            column = projection.alias_or_name
+            value = projection.this if isinstance(projection, exp.Alias) else projection
+            value = value.transform(lambda node: exp.column(node.name) if isinstance(node, exp.Column) else node)
+            assignments.append((column, value.sql(dialect="duckdb")))
+        q = quote_identifier
+        with self.store.transaction() as con:
+            for column, _ in assignments:
+                con.execute(f"ALTER TABLE {q(name)} ADD COLUMN {q(column)} {DuckDBType.to_string(types[column])}")
+            con.execute(f"UPDATE {q(name)} SET " + ", ".join(f"{q(c)} = {v}" for c, v in assignments))
+        return self.backend.table(name)
+
+    @staticmethod
+    def _key_of(table: ir.Table) -> str:
+        return "interaction_id" if "interaction_id" in table.columns else "account_id"
+
     def add_columns(self, name: str, columns: ir.Table, key: str) -> ir.Table:
         """Add the columns of `columns` (keyed by `key`, at most one row per key) to the saved table
         `name` in place, as a left join would (null where `columns` has no row). Only the new
