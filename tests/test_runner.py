@@ -67,3 +67,24 @@ def test_in_place_widening_equals_rebuilding(world: Path, tmp_path: Path) -> Non
     rows = results["in place"]["interactions"][1]
     assert all(r[at["is_authentic"]] is not None and r[at["engagement_weight"]] is not None for r in rows)
     assert sum(r[at["intent"]] is not None for r in rows) > 50
+
+
+def test_derived_columns_are_added_in_place_without_a_join(tmp_path: Path) -> None:
+    import ibis
+
+    with Store(tmp_path / "d.duckdb") as store:
+        store.con.execute("CREATE TABLE t AS SELECT 'i' || x AS interaction_id, x AS n, "
+                          "CASE WHEN x % 3 = 0 THEN 'like' ELSE 'comment' END AS kind FROM range(50) r(x)")
+        workspace = DuckDBWorkspace(store)
+        keyed = []
+        original = workspace.add_columns
+        workspace.add_columns = lambda *a, **k: (keyed.append(a[0]), original(*a, **k))[1]  # type: ignore[method-assign]
+        t = workspace.backend.table("t")
+        t = workspace.add_derived("t", {"double": t.n * 2, "loud": t.kind.upper()})
+        assert keyed == []  # an UPDATE … SET, no keyed update
+        t = workspace.add_derived("t", {"rank": ibis.row_number().over(order_by=ibis.desc(t.n))})
+        assert keyed == ["t"]  # a window is not row by row: the keyed update computes it
+        rows = store.con.execute('SELECT n, "double", loud, kind, "rank" FROM t ORDER BY n').fetchall()
+    assert [r[1] for r in rows] == [2 * n for n in range(50)]
+    assert all(r[2] == r[3].upper() for r in rows)
+    assert [r[4] for r in rows] == list(range(49, -1, -1))

@@ -99,7 +99,7 @@ class DuckDBWorkspace:
 
         table = self.backend.table(name)
         select = sqlglot.parse_one(self.backend.compile(table.select(**values)), read="duckdb")
-        source = select.args.get("from")
+        source = select.args.get("from_") or select.args.get("from")  # the key's name varies across sqlglot versions
         plain = (isinstance(select, exp.Select) and isinstance(source, exp.From)
                  and isinstance(source.this, exp.Table) and source.this.name == name
                  and not any(select.args.get(part) for part in ("joins", "where", "group", "with", "distinct"))
