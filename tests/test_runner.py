@@ -88,3 +88,20 @@ def test_derived_columns_are_added_in_place_without_a_join(tmp_path: Path) -> No
     assert [r[1] for r in rows] == [2 * n for n in range(50)]
     assert all(r[2] == r[3].upper() for r in rows)
     assert [r[4] for r in rows] == list(range(49, -1, -1))
+
+
+def test_keyed_update_declined_on_big_tables(tmp_path: Path, monkeypatch) -> None:
+    import liens.engines as engines
+
+    with Store(tmp_path / "k.duckdb") as store:
+        store.con.execute("CREATE TABLE t AS SELECT 'i' || x AS interaction_id FROM range(30) r(x)")
+        store.con.execute("CREATE TABLE n AS SELECT 'i' || x AS interaction_id, x * 10 AS v FROM range(0, 30, 3) r(x)")
+        workspace = DuckDBWorkspace(store)
+        narrow = workspace.backend.table("n")
+        monkeypatch.setattr(engines, "KEYED_UPDATE_MAX_ROWS", 20)
+        assert workspace.add_columns("t", narrow, "interaction_id") is None  # cheaper to rewrite
+        assert store.columns("t") == {"interaction_id": "VARCHAR"}
+        monkeypatch.setattr(engines, "KEYED_UPDATE_MAX_ROWS", 30)
+        assert workspace.add_columns("t", narrow, "interaction_id") is not None
+        rows = dict(store.con.execute("SELECT interaction_id, v FROM t").fetchall())
+    assert rows["i3"] == 30 and rows["i4"] is None and len(rows) == 30

@@ -110,8 +110,9 @@ class _Widened:
     Later steps then scan one saved table instead of re-running a growing chain of joins in every
     query (at 10M interactions, a min() over the joined view took 12 s). Rewriting 10M
     interactions for each step that adds columns cost 8-17 s a time, so where the engine can add
-    columns to a saved table in place (`Workspace.add_columns`, DuckDB: ALTER TABLE + UPDATE,
-    about 3 s) it does; otherwise (Spark's Parquet files are immutable) the widened table is saved
+    columns to a saved table in place more cheaply (DuckDB: `add_derived` for columns computed row
+    by row, 3 s at 10M; `add_columns` for keyed columns on tables up to 2M rows) it does;
+    otherwise (and always on Spark, whose Parquet files are immutable) the widened table is saved
     anew. The base interactions are saved by the first step that widens them (their join to
     `posts` is cheap to repeat until then), and the last saved versions become the result tables
     by a rename.
@@ -157,7 +158,9 @@ class _Widened:
     def _widen(self, target: str, table: ir.Table, columns: ir.Table, key: str, new: list[str],
                saved: str | None) -> ir.Table:
         if saved is not None:
-            return self.workspace.add_columns(saved, columns, key)  # type: ignore[attr-defined]
+            widened = self.workspace.add_columns(saved, columns, key)  # type: ignore[attr-defined]
+            if widened is not None:
+                return widened
         joined = table.left_join(columns, key)
         return self.keep(target, joined.select(*table.columns, *new))
 

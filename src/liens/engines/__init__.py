@@ -63,6 +63,10 @@ def as_table(value: TableLike) -> ir.Table:
     return ibis.memtable(value) if isinstance(value, pa.Table) else value
 
 
+# Above this many rows a keyed in-place update costs more than rewriting the table (see add_columns).
+KEYED_UPDATE_MAX_ROWS = 2_000_000
+
+
 class DuckDBWorkspace:
     """The default engine: everything happens inside the store file."""
 
@@ -105,7 +109,8 @@ class DuckDBWorkspace:
                  and not any(select.args.get(part) for part in ("joins", "where", "group", "with", "distinct"))
                  and not any(p.find(exp.Window, exp.AggFunc, exp.Subquery) for p in select.expressions))
         if not plain:  # not a projection of the table alone: fall back to the keyed update
-            return self.add_columns(name, table.select(self._key_of(table), **values), self._key_of(table))
+            key = self._key_of(table)
+            return self.add_columns(name, table.select(key, **values), key, force=True)  # type: ignore[return-value]
         types = table.select(**values).schema()
         assignments = []
         for projection in select.expressions:
@@ -124,11 +129,20 @@ class DuckDBWorkspace:
     def _key_of(table: ir.Table) -> str:
         return "interaction_id" if "interaction_id" in table.columns else "account_id"
 
-    def add_columns(self, name: str, columns: ir.Table, key: str) -> ir.Table:
+    def add_columns(self, name: str, columns: ir.Table, key: str, *, force: bool = False) -> ir.Table | None:
         """Add the columns of `columns` (keyed by `key`, at most one row per key) to the saved table
-        `name` in place, as a left join would (null where `columns` has no row). Only the new
-        columns are written: at 10M interactions, about 3 s instead of 10-17 s for rewriting."""
+        `name` in place, as a left join would (null where `columns` has no row); None when
+        rewriting the table is cheaper, which the caller then does.
+
+        DuckDB's keyed UPDATE pays per row updated: 1M accounts took 0.6 s against 1.2 s for a
+        rewrite, but 1.2M texts among 10M interactions 13.7 s against 8.4 s. So it is used on
+        tables of at most `KEYED_UPDATE_MAX_ROWS` rows (`force` for any size)."""
         from ibis.backends.sql.datatypes import DuckDBType
+
+        if not force:
+            rows = self.store.con.execute(f"SELECT count(*) FROM {quote_identifier(name)}").fetchone()[0]  # type: ignore[index]
+            if rows > KEYED_UPDATE_MAX_ROWS:
+                return None
 
         new = {c: t for c, t in columns.schema().items() if c != key}
         table, q = quote_identifier(name), quote_identifier
