@@ -41,7 +41,11 @@ def world(tmp_path_factory) -> Path:
     return folder
 
 
-def test_in_place_widening_equals_rebuilding(world: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("keyed_update_max_rows", [2_000_000, 1_000])  # every keyed update in place / none
+def test_in_place_widening_equals_rebuilding(world: Path, tmp_path: Path, monkeypatch, keyed_update_max_rows: int) -> None:
+    import liens.engines as engines
+
+    monkeypatch.setattr(engines, "KEYED_UPDATE_MAX_ROWS", keyed_update_max_rows)
     results = {}
     for label, workspace_class in (("in place", DuckDBWorkspace), ("rebuilt", _RebuildingWorkspace)):
         with Store(tmp_path / f"{label}.duckdb") as store:
@@ -49,7 +53,17 @@ def test_in_place_widening_equals_rebuilding(world: Path, tmp_path: Path) -> Non
             store.con.execute("CREATE TABLE _scratch_interactions_9 AS SELECT 1 AS x")  # an interrupted run's
             workspace = workspace_class(store)
             assert hasattr(workspace, "add_columns") == (label == "in place")
+            if label == "in place":
+                keyed: list[str] = []
+                original = workspace.add_columns
+                workspace.add_columns = lambda *a, **k: (keyed.append(a[0]), original(*a, **k))[1]  # type: ignore[method-assign]
             run_in_workspace(workspace, Config())
+            if label == "in place":
+                # Keyed columns of core, pods, audience, community (accounts) and conversation
+                # (interactions: above 1,000 rows declined, so rewritten); engagement_weight is
+                # added by a plain UPDATE, never by the keyed one.
+                accounts = "_scratch_accounts_1"
+                assert keyed == [accounts, accounts, accounts, "_scratch_interactions_1", accounts]
             assert not [t for t in store.tables() if t.startswith("_scratch_")]
             results[label] = {name: (list(store.columns(f"result_{name}")), _rows(store, f"result_{name}"))
                               for name in ("accounts", "interactions")}
@@ -80,9 +94,9 @@ def test_derived_columns_are_added_in_place_without_a_join(tmp_path: Path) -> No
         original = workspace.add_columns
         workspace.add_columns = lambda *a, **k: (keyed.append(a[0]), original(*a, **k))[1]  # type: ignore[method-assign]
         t = workspace.backend.table("t")
-        t = workspace.add_derived("t", {"double": t.n * 2, "loud": t.kind.upper()})
+        t = workspace.add_derived("t", t, {"double": t.n * 2, "loud": t.kind.upper()})
         assert keyed == []  # an UPDATE … SET, no keyed update
-        t = workspace.add_derived("t", {"rank": ibis.row_number().over(order_by=ibis.desc(t.n))})
+        t = workspace.add_derived("t", t, {"rank": ibis.row_number().over(order_by=ibis.desc(t.n))})
         assert keyed == ["t"]  # a window is not row by row: the keyed update computes it
         rows = store.con.execute('SELECT n, "double", loud, kind, "rank" FROM t ORDER BY n').fetchall()
     assert [r[1] for r in rows] == [2 * n for n in range(50)]

@@ -171,7 +171,7 @@ class _Widened:
         values = {name: make(table) for name, make in expressions.items()}
         saved = self._in_place(target)
         if saved is not None:
-            return self.workspace.add_derived(saved, values)  # type: ignore[attr-defined]
+            return self.workspace.add_derived(saved, table, values)  # type: ignore[attr-defined]
         self.current[target] = False
         return table.mutate(**values)
 

@@ -94,14 +94,13 @@ class DuckDBWorkspace:
     def rename(self, name: str, new_name: str) -> None:
         self.store.con.execute(f"ALTER TABLE {quote_identifier(name)} RENAME TO {quote_identifier(new_name)}")
 
-    def add_derived(self, name: str, values: dict[str, ir.Value]) -> ir.Table:
-        """Add columns computed row by row from the saved table `name` itself (expressions over
-        `self.backend.table(name)`), in place: `UPDATE name SET col = <expression>`, no join."""
+    def add_derived(self, name: str, table: ir.Table, values: dict[str, ir.Value]) -> ir.Table:
+        """Add columns computed row by row (`values`, expressions over `table`, the handle of the
+        saved table `name`) in place: `UPDATE name SET col = <expression>`, no join."""
         import sqlglot
         from ibis.backends.sql.datatypes import DuckDBType
         from sqlglot import exp
 
-        table = self.backend.table(name)
         select = sqlglot.parse_one(self.backend.compile(table.select(**values)), read="duckdb")
         source = select.args.get("from_") or select.args.get("from")  # the key's name varies across sqlglot versions
         plain = (isinstance(select, exp.Select) and isinstance(source, exp.From)
