@@ -94,9 +94,9 @@ def test_derived_columns_are_added_in_place_without_a_join(tmp_path: Path) -> No
         original = workspace.add_columns
         workspace.add_columns = lambda *a, **k: (keyed.append(a[0]), original(*a, **k))[1]  # type: ignore[method-assign]
         t = workspace.backend.table("t")
-        t = workspace.add_derived("t", t, {"double": t.n * 2, "loud": t.kind.upper()})
+        t = workspace.add_derived("t", t, {"double": t.n * 2, "loud": t.kind.upper()}, "interaction_id")
         assert keyed == []  # an UPDATE … SET, no keyed update
-        t = workspace.add_derived("t", t, {"rank": ibis.row_number().over(order_by=ibis.desc(t.n))})
+        t = workspace.add_derived("t", t, {"rank": ibis.row_number().over(order_by=ibis.desc(t.n))}, "interaction_id")
         assert keyed == ["t"]  # a window is not row by row: the keyed update computes it
         rows = store.con.execute('SELECT n, "double", loud, kind, "rank" FROM t ORDER BY n').fetchall()
     assert [r[1] for r in rows] == [2 * n for n in range(50)]

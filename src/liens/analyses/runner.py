@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from ..config import Config
 from ..engine import open_workspace
-from ..engines import TableLike, Workspace
+from ..engines import TableLike, Workspace, as_table
 from ..store.store import RESULT_PREFIX, Store
 from .base import Context, Output, Step
 from .common import brand_account_ids
@@ -140,8 +140,7 @@ class _Widened:
 
     def widen(self, target: str, table: ir.Table, columns: TableLike, key: str, step: str) -> ir.Table:
         """`table` with the columns of `columns` (keyed by `key`), as by a left join."""
-        new = [c for c in columns.column_names if c != key] if isinstance(columns, pa.Table) else \
-            [c for c in columns.columns if c != key]
+        new = [c for c in as_table(columns).columns if c != key]
         _check_new(table, new, step)
         saved = self._in_place(target)
         if saved is not None or isinstance(columns, pa.Table):
@@ -171,7 +170,7 @@ class _Widened:
         values = {name: make(table) for name, make in expressions.items()}
         saved = self._in_place(target)
         if saved is not None:
-            return self.workspace.add_derived(saved, table, values)  # type: ignore[attr-defined]
+            return self.workspace.add_derived(saved, table, values, key)  # type: ignore[attr-defined]
         self.current[target] = False
         return table.mutate(**values)
 
