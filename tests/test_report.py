@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from liens import api
-from liens.analyses.runner import stored_summary
 from liens.presentation.report import build_report, export_charts, render_report, report_charts
 from liens.presentation.report.charts import export_chart
 from liens.presentation.report.sections import VIEWS, presented
@@ -152,7 +151,7 @@ def test_every_result_table_and_figure_is_shown(small_store):
     """Fails until a new result table gets a view and every summary figure a label."""
     with Store(small_store) as store:
         names = store.result_names()
-        summary = stored_summary(store)
+        summary = store.summary()
         html = render_report(Source(store.con), "en")
     missing_views = [n for n in names if not presented(n)]
     assert not missing_views, f"result tables without a presentation in the report: {missing_views}"
@@ -169,7 +168,7 @@ def test_every_result_table_and_figure_is_shown(small_store):
 
 def test_key_figures_and_french_formatting(small_store):
     with Store(small_store) as store:
-        summary = stored_summary(store)
+        summary = store.summary()
         en = render_report(Source(store.con), "en")
         fr = render_report(Source(store.con), "fr")
     # 12,000 followers in the accounts table, but the audience series says 11,000 + 100*10 + 600 = 12,600.
@@ -246,7 +245,7 @@ def generated_store(tmp_path_factory) -> Path:
 def test_generated_world_report_shows_everything(generated_store):
     with Store(generated_store) as store:
         names = store.result_names()
-        summary = stored_summary(store)
+        summary = store.summary()
         html = render_report(Source(store.con), "en")
         n_pods = store.con.execute("SELECT count(DISTINCT pod_id) FROM result_pods").fetchone()[0]
     assert not [n for n in names if not presented(n)]

@@ -22,7 +22,7 @@ if shutil.which("java") is None:
 import pyarrow as pa  # noqa: E402
 
 from liens import api  # noqa: E402
-from liens.analyses.runner import run_analyses, stored_summary  # noqa: E402
+from liens.analyses.runner import run_analyses  # noqa: E402
 from liens.config import Config  # noqa: E402
 from liens.generate import generate_world  # noqa: E402
 from liens.store import Store  # noqa: E402
@@ -135,7 +135,7 @@ def test_same_column_types(runs):
 
 def test_same_summary(runs):
     duck, on_spark = runs
-    left, right = stored_summary(duck), stored_summary(on_spark)
+    left, right = duck.summary(), on_spark.summary()
     assert left.keys() == right.keys()
     differing = [k for k in left if not _same(_floats(left[k]), _floats(right[k]))]
     assert not differing, {k: (left[k], right[k]) for k in differing}

@@ -9,9 +9,9 @@ from typing import Any, Callable
 
 import pyarrow as pa
 
-from .analyses.runner import run_analyses, stored_summary
+from .analyses.runner import run_analyses
 from .config import Config, load_config
-from .store import DEFAULT_STORE, LoadReport, Store, load_path
+from .store import DEFAULT_STORE, LoadReport, Store, is_store_file, load_path
 
 
 def open_store(path: str | Path = DEFAULT_STORE, *, read_only: bool = False) -> Store:
@@ -43,19 +43,6 @@ class Results:
 
     def df(self, name: str) -> Any:
         return self.table(name).to_pandas()
-
-
-def is_store_file(path: str | Path) -> bool:
-    path = Path(path)
-    return path.is_file() and path.suffix.lower() in (".duckdb", ".db") and _is_liens_store(path)
-
-
-def _is_liens_store(path: Path) -> bool:
-    try:
-        with Store(path, read_only=True) as store:
-            return store.has_table("_liens_loads")
-    except Exception:  # not a DuckDB file, or one of another tool: then it is a dataset
-        return False
 
 
 def analyze(source: str | Path | Store | None = None, *, store: str | Path | Store | None = None,
@@ -107,7 +94,7 @@ def _resolve_store(source: Any, store: Any, out: Any, is_dataset: bool) -> Store
 def results(store: str | Path | Store = DEFAULT_STORE) -> Results:
     """The results already in a store."""
     opened = store if isinstance(store, Store) else Store(store, read_only=True)
-    return Results(opened, stored_summary(opened))
+    return Results(opened, opened.summary())
 
 
 def generate(out: str | Path, *, accounts: int = 5000, seed: int = 0, **options: Any) -> dict[str, Any]:

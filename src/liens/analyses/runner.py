@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable
 
 import ibis.expr.types as ir
@@ -15,9 +14,6 @@ from ..store.store import RESULT_PREFIX, Store
 from .base import Context, Output, Step
 from .common import brand_account_ids
 from .core import base_accounts, base_interactions
-
-SUMMARY_KEY = "summary"
-
 
 def run_analyses(
     store: Store | None,
@@ -186,12 +182,3 @@ class _Widened:
         if self.saved[target] is not None:
             self.workspace.drop(self.saved[target])  # type: ignore[arg-type]
             self.saved[target] = None
-
-
-def write_summary(store: Store, summary: dict[str, Any]) -> None:
-    store.set_meta(SUMMARY_KEY, json.dumps(summary, default=str))
-
-
-def stored_summary(store: Store) -> dict[str, Any]:
-    raw = store.meta(SUMMARY_KEY)
-    return {} if raw is None else json.loads(raw)

@@ -149,9 +149,7 @@ class DuckDBWorkspace:
                         f"{DuckDBType.to_string(dtype)}")
 
     def publish(self, summary: dict[str, Any], results: list[str]) -> None:
-        from ..analyses.runner import write_summary
-
-        write_summary(self.store, summary)
+        self.store.save_summary(summary)
 
     def close(self) -> None:
         pass

@@ -419,8 +419,6 @@ class SparkWorkspace:
             self.backend.write_text(f"{self.backend.work_dir}/results/summary.json", text)
         if self.store is None:
             return
-        from ..analyses.runner import SUMMARY_KEY
-
         store = self.store
         with store.transaction() as con:
             for old in store.result_names():
@@ -434,8 +432,7 @@ class SparkWorkspace:
                 else:
                     arrow = self.backend.table(name).to_pyarrow()  # noqa: F841 (DuckDB scans it by name)
                     con.execute(f"{select} arrow")
-            con.execute("CREATE TABLE IF NOT EXISTS _liens_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-            con.execute("INSERT OR REPLACE INTO _liens_meta VALUES (?, ?)", [SUMMARY_KEY, text])
+            store.save_summary(summary, con)
 
     def close(self) -> None:
         if not self.keep_work_dir:

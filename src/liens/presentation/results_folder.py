@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ..analyses.runner import stored_summary
 from ..store.store import RESULT_PREFIX, Store
 
 
@@ -37,7 +36,7 @@ def write_results(store: Store, out: str | Path) -> Path:
     with ThreadPoolExecutor(max_workers=2) as pool:
         for done in [pool.submit(_copy, store, sql, unordered) for sql, unordered in copies]:
             done.result()
-    summary: dict[str, Any] = stored_summary(store)
+    summary: dict[str, Any] = store.summary()
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,9 @@ from ..schema import DUCKDB_TYPES, TABLES
 
 DEFAULT_STORE = "liens.duckdb"
 RESULT_PREFIX = "result_"
+META_TABLE = "_liens_meta"
+SUMMARY_KEY = "summary"
+STORE_SUFFIXES = (".duckdb", ".db")
 # 10M interactions on a 2-core machine ran fastest with it (docs/scale.md: 2.5 GB and 1.5 GB were slower).
 DEFAULT_MEMORY_LIMIT = "2GB"
 
@@ -117,15 +121,26 @@ class Store:
     def result_names(self) -> list[str]:
         return [t[len(RESULT_PREFIX):] for t in self.tables() if t.startswith(RESULT_PREFIX)]
 
-    def meta(self, key: str) -> Any:
-        if not self.has_table("_liens_meta"):
+    def meta(self, key: str) -> str | None:
+        if not self.has_table(META_TABLE):
             return None
-        row = self.con.execute("SELECT value FROM _liens_meta WHERE key = ?", [key]).fetchone()
-        return None if row is None else row[0]
+        row = self.con.execute(f"SELECT value FROM {META_TABLE} WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
 
-    def set_meta(self, key: str, value: str) -> None:
-        self.con.execute("CREATE TABLE IF NOT EXISTS _liens_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-        self.con.execute("INSERT OR REPLACE INTO _liens_meta VALUES (?, ?)", [key, value])
+    def set_meta(self, key: str, value: str, con: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Keep `value` under `key`; `con` is the connection of a transaction already open."""
+        con = con or self.con
+        con.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES (?, ?)", [key, value])
+
+    # -- the summary of the last analysis -----------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        """The headline figures of the last `analyze` (what `summary.json` holds); {} before one."""
+        raw = self.meta(SUMMARY_KEY)
+        return {} if raw is None else dict(json.loads(raw))
+
+    def save_summary(self, summary: dict[str, Any], con: duckdb.DuckDBPyConnection | None = None) -> None:
+        self.set_meta(SUMMARY_KEY, json.dumps(summary, default=str), con)
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -151,3 +166,20 @@ class Store:
 
 def quote_identifier(name: str) -> str:
     return _quote(name)
+
+
+def has_store_suffix(path: str | Path) -> bool:
+    """Whether `path` is named like a DuckDB file (a store, or a dataset kept as one)."""
+    path = Path(path)
+    return path.is_file() and path.suffix.lower() in STORE_SUFFIXES
+
+
+def is_store_file(path: str | Path) -> bool:
+    """Whether `path` is a Liens store (a DuckDB file with a load catalogue), not a dataset."""
+    if not has_store_suffix(path):
+        return False
+    try:
+        with Store(path, read_only=True) as store:
+            return store.has_table("_liens_loads")
+    except Exception:  # not a DuckDB file, or one of another tool: then it is a dataset
+        return False

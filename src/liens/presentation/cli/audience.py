@@ -12,7 +12,6 @@ from rich.table import Table
 
 from ...analyses.audience.api import evaluate_model, stored_model, train_model, vet_account
 from ...analyses.audience.scoring import reasons_text
-from ...analyses.runner import stored_summary
 from ...config import load_config
 from ...store import Store
 from ..i18n import format_number, format_percent, language, register, t
@@ -127,7 +126,7 @@ def audience(
         _print_vetting(row, result.summary, result.spikes)
         return
     with Store(store, read_only=True) as opened:
-        summary = stored_summary(opened)
+        summary = opened.summary()
         names = opened.result_names()
         spikes = opened.result("growth_spikes").to_pandas() if "growth_spikes" in names else None
         fakes = _likely_fakes(opened) if "accounts" in names else []

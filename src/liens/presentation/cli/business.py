@@ -11,7 +11,6 @@ from rich.table import Table
 
 from ...analyses.business import remeasure_goals
 from ...analyses.business.attribution import MODELS
-from ...analyses.runner import stored_summary
 from ...config import load_config
 from ...engine import connect
 from ...errors import StoreError
@@ -297,7 +296,7 @@ def funnel_command(
     if chosen not in MODELS:
         raise ConfigError(f"--model: {chosen!r} is not one of {', '.join(MODELS)}")
     with Store(store, read_only=True) as opened:
-        summary = stored_summary(opened)
+        summary = opened.summary()
         if "business" not in summary.get("analyses", []) or "funnel" not in opened.result_names():
             raise StoreError(t("biz_no_results"))
         print_funnel(opened, summary, by, chosen, limit)
@@ -347,7 +346,7 @@ def goals_command(
         console.print(t("goals_none"))
         return
     with Store(store, read_only=True) as opened:
-        summary = stored_summary(opened)
+        summary = opened.summary()
         rows = remeasure_goals(connect(opened), settings, summary).to_pylist()
     print_goals(rows)
     invalid = [r for r in rows if r["status"] == "invalid"]

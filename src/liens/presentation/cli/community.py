@@ -10,7 +10,6 @@ import typer
 from rich.table import Table
 
 from ...analyses.community import KINDS, LEVELS
-from ...analyses.runner import stored_summary
 from ...config import CommunitySettings, load_config
 from ...store import Store
 from ..i18n import format_number, format_percent, register, t
@@ -191,7 +190,7 @@ def community(
         if "members" not in opened.result_names():
             console.print(t("cm_missing"))
             raise typer.Exit(1)
-        summary = stored_summary(opened)
+        summary = opened.summary()
         ambassadors = opened.result("ambassadors").to_pylist()
         ids = sorted({r["account_id"] for r in ambassadors})
         handles: dict[str, str] = {}

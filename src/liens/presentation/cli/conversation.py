@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ...analyses.runner import stored_summary
 from ...store import Store
 from ..i18n import format_number, format_percent, register, t
 from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, safe, use_language
@@ -64,7 +63,7 @@ def _load(store_path: Any, name: str) -> tuple[list[dict], dict] | None:
     with Store(store_path, read_only=True) as opened:
         if name not in opened.result_names():
             return None
-        return opened.result(name).to_pylist(), stored_summary(opened)
+        return opened.result(name).to_pylist(), opened.summary()
 
 
 def _rate_line(summary: dict) -> str:

@@ -8,7 +8,6 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from ...analyses.runner import stored_summary
 from ...config import PodSettings, load_config
 from ...store import Store
 from ..i18n import format_number, format_percent, register, t
@@ -128,6 +127,6 @@ def pods(
                 "SELECT account_id, handle FROM accounts WHERE account_id IN (SELECT unnest(?))", [ids]
             ).fetchall()
             handles = {a: h for a, h in found if h}
-        summary = stored_summary(opened)
+        summary = opened.summary()
     rows = [dict(row, handle=handles.get(row["account_id"])) for row in table.to_pylist()]
     print_pods(rows, summary, settings, limit)
