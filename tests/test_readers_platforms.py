@@ -16,7 +16,8 @@ import pyarrow as pa
 import pytest
 
 from liens.errors import ReaderError
-from liens.readers.platforms import READERS, detect_format, fix_mojibake, read_platform
+from liens.readers.registry import READERS, detect_format, read_platform
+from liens.readers.values import fix_mojibake
 from liens.schema import MANDATORY_TABLES, TABLES
 
 FIX = Path(__file__).parent / "fixtures" / "platforms"

@@ -1,7 +1,9 @@
 """Dataset format v1: the canonical tables, their columns, types and allowed values.
 
-This module is the one place that says what a valid dataset looks like; readers produce it,
-the loader validates against it, the store creates its tables from it.
+This module is the one place that says what a valid dataset looks like, and the vocabulary every
+layer shares: interaction and conversion kinds and their subsets, logical types and how each engine
+names them, the words read as true or false, the suffixes of dataset files. Readers produce it, the
+loader validates against it (with `liens.conversion`), the store creates its tables from it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,20 @@ DUCKDB_TYPES = {
     BOOLEAN: "BOOLEAN",
 }
 
+# The same logical types as Ibis names them (the analyses' empty tables, the Spark engine's inputs).
+IBIS_TYPES = {
+    STRING: "string",
+    TIMESTAMP: "timestamp",
+    DATE: "date",
+    INTEGER: "int64",
+    FLOAT: "float64",
+    BOOLEAN: "boolean",
+}
+
+# Text read as a boolean: compared lower-cased; anything else is not a boolean.
+TRUE_WORDS = ("true", "t", "1", "yes", "y", "oui", "vrai")
+FALSE_WORDS = ("false", "f", "0", "no", "n", "non", "faux")
+
 # What a user is told when a value does not parse.
 EXPECTED = {
     STRING: "a text value",
@@ -40,6 +56,10 @@ INTERACTION_KINDS = (
     "story_reply", "dm", "mention", "view", "click",
 )
 CONVERSION_KINDS = ("sale", "lead", "application", "cocreation", "signup", "other")
+# Interactions whose text the actor wrote (a comment, a reply, a message, a mention).
+WRITTEN_KINDS = ("comment", "reply", "story_reply", "dm", "mention")
+# The one-tap approvals a vanity "likes" count adds up.
+LIKE_KINDS = ("like", "reaction")
 POST_FORMATS = ("photo", "carousel", "reel", "video", "story", "text", "live", "article", "other")
 
 
@@ -191,4 +211,13 @@ TABLES: dict[str, TableSpec] = {
 
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)
 MANDATORY_TABLES: tuple[str, ...] = tuple(n for n, s in TABLES.items() if s.mandatory)
+# A dataset table is a file NAME<suffix> (or a folder NAME/ of such parts): suffix -> how it is read.
+DATASET_SUFFIXES: dict[str, str] = {
+    ".csv": "csv", ".csv.gz": "csv", ".tsv": "csv",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonl.gz": "jsonl",
+    ".parquet": "parquet",
+}
+# The dataset file suffixes a user is told about.
 FILE_SUFFIXES: tuple[str, ...] = (".csv", ".jsonl", ".parquet")
+# A DuckDB file (a store, or a dataset kept as one).
+STORE_SUFFIXES: tuple[str, ...] = (".duckdb", ".db")

@@ -6,9 +6,9 @@ import ibis
 import ibis.expr.types as ir
 
 from ..config import Config
+from ..schema import WRITTEN_KINDS as TEXT_KINDS  # noqa: F401 (the analyses' name for written kinds)
 
 ENGAGEMENT_KINDS = ("like", "reaction", "comment", "reply", "share", "save", "story_reply", "dm", "mention")
-TEXT_KINDS = ("comment", "reply", "story_reply", "dm", "mention")
 
 
 def brand_account_ids(accounts: ir.Table, posts: ir.Table, config: Config) -> list[str]:

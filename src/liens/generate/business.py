@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 
+from liens.schema import CONVERSION_KINDS
 from liens.generate import texts as tx
 from liens.generate.activity import Activity
 from liens.generate.model import (
@@ -16,7 +17,6 @@ from liens.generate.model import (
 from liens.generate.observe import brand_engagement
 from liens.generate.population import Population
 
-CONVERSION_KINDS = ("sale", "lead", "application", "cocreation", "signup", "other")
 SALE, LEAD, APPLICATION, COCREATION, SIGNUP, OTHER = range(len(CONVERSION_KINDS))
 LINKS = ("account", "identity", "campaign", "none")
 BY_ACCOUNT, BY_IDENTITY, BY_CAMPAIGN, BY_NOTHING = range(len(LINKS))

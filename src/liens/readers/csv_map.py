@@ -47,10 +47,24 @@ import pandas as pd
 import pyarrow as pa
 
 from ..errors import ReaderError
-from ..schema import BOOLEAN, DATE, EXPECTED, FLOAT, INTEGER, MANDATORY_TABLES, STRING, TABLES, TIMESTAMP, TableSpec
+from ..schema import (
+    BOOLEAN,
+    DATE,
+    EXPECTED,
+    FALSE_WORDS,
+    FLOAT,
+    INTEGER,
+    MANDATORY_TABLES,
+    STRING,
+    TABLES,
+    TIMESTAMP,
+    TRUE_WORDS,
+    TableSpec,
+)
+from .tables import ARROW_TYPES, Dataset
 
-_TRUE = {"true", "t", "1", "yes", "y", "oui", "vrai"}
-_FALSE = {"false", "f", "0", "no", "n", "non", "faux"}
+_TRUE = frozenset(TRUE_WORDS)
+_FALSE = frozenset(FALSE_WORDS)
 _TABLE_KEYS = {"file", "delimiter", "encoding", "date_format", "timezone", "columns", "values", "constants", "prefix", "types"}
 _TYPE_NAMES = {"string": STRING, "text": STRING, "timestamp": TIMESTAMP, "date": DATE, "integer": INTEGER,
                "float": FLOAT, "number": FLOAT, "boolean": BOOLEAN}
@@ -222,10 +236,6 @@ def _convert(series: pd.Series, type_: str, *, where: str, column: str, fmt: str
     raise ValueError(type_)
 
 
-_ARROW = {STRING: pa.string(), TIMESTAMP: pa.timestamp("us"), DATE: pa.date32(), INTEGER: pa.int64(),
-          FLOAT: pa.float64(), BOOLEAN: pa.bool_()}
-
-
 def _table(name: str, section: dict[str, Any], csv_path: Path, mapping: dict[str, Any], mapping_path: Path) -> pa.Table:
     spec: TableSpec = TABLES[name]
     frame = _read_csv(csv_path, section)
@@ -262,7 +272,7 @@ def _table(name: str, section: dict[str, Any], csv_path: Path, mapping: dict[str
     zone = section.get("timezone", mapping.get("timezone", "UTC"))
     try:
         pd.Timestamp("2024-01-01").tz_localize(zone)
-    except Exception:
+    except Exception:  # noqa: BLE001 (pandas and pytz/zoneinfo raise several unrelated types)
         raise ReaderError(f"unknown time zone '{zone}'", file=str(mapping_path), expected="an IANA zone such as Europe/Paris") from None
     arrays: dict[str, pa.Array] = {}
     for target in list(columns) + [c for c in constants if c not in columns]:
@@ -304,7 +314,7 @@ def _table(name: str, section: dict[str, Any], csv_path: Path, mapping: dict[str
     return pa.table(ordered)
 
 
-def read(path: Path, *, mapping: Path, **_: Any) -> dict[str, pa.Table]:
+def read(path: Path, *, mapping: Path, **_: Any) -> Dataset:
     """Read the CSV files a mapping TOML describes into dataset v1 tables."""
     mapping_path = Path(mapping)
     config = load_mapping(mapping_path)
@@ -332,7 +342,7 @@ def read(path: Path, *, mapping: Path, **_: Any) -> dict[str, pa.Table]:
     for name in MANDATORY_TABLES:
         if name not in dataset:
             spec = TABLES[name]
-            dataset[name] = pa.table({c.name: pa.array([], type=_ARROW[c.type]) for c in spec.columns if c.required})
+            dataset[name] = pa.table({c.name: pa.array([], type=ARROW_TYPES[c.type]) for c in spec.columns if c.required})
     return dataset
 
 
@@ -349,7 +359,7 @@ def _complete_accounts(dataset: dict[str, pa.Table], platform: str) -> None:
                         named.setdefault(value, None)
     have: set[str] = set()
     if "accounts" in dataset:
-        have = set(v for v in dataset["accounts"].column("account_id").to_pylist() if v is not None)
+        have = {v for v in dataset["accounts"].column("account_id").to_pylist() if v is not None}
     missing = [v for v in named if v not in have]
     if not missing and "accounts" in dataset:
         return

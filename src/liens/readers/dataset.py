@@ -12,13 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DatasetError
+from ..schema import DATASET_SUFFIXES as _SUFFIXES
 from ..schema import TABLES
-
-_SUFFIXES = {
-    ".csv": "csv", ".csv.gz": "csv", ".tsv": "csv",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonl.gz": "jsonl",
-    ".parquet": "parquet",
-}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReaderError
-from .platforms import Dataset, Rows, Source, clean, time_or_error, to_int
+from .archive import Source
+from .tables import Dataset, Rows
+from .values import as_dict, clean, time_or_error, to_int
 
 PLATFORM = "discord"
 CHAT_TYPES = {"Default", "Reply", "ThreadStarterMessage", "ChatInputCommand", "ContextMenuCommand", "0", "19", "20", "21"}
@@ -87,7 +89,7 @@ class _Reader:
                 continue
             if mtype not in CHAT_TYPES:
                 continue
-            reference = message.get("reference") if isinstance(message.get("reference"), dict) else {}
+            reference = as_dict(message.get("reference"))
             parent = clean(reference.get("messageId"))
             interaction_id = f"discord:msg:{mid}"
             reactions = [r for r in message.get("reactions") or [] if isinstance(r, dict)]
@@ -102,7 +104,7 @@ class _Reader:
                 "is_pinned": True if message.get("isPinned") is True else None,
             })
             for reaction in reactions:
-                emoji = reaction.get("emoji") if isinstance(reaction.get("emoji"), dict) else {}
+                emoji = as_dict(reaction.get("emoji"))
                 emoji_name = clean(emoji.get("name")) or clean(emoji.get("code"))
                 emoji_key = clean(emoji.get("id")) or emoji_name
                 for user in reaction.get("users") or []:

@@ -28,7 +28,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import ReaderError
-from .platforms import Dataset, Rows, Source, clean, fix_mojibake, stable_id, time_or_error, to_float
+from .archive import Source
+from .tables import Dataset, Rows
+from .values import as_dict, clean, fix_mojibake, stable_id, time_or_error, to_float
 
 PLATFORM = "instagram"
 
@@ -260,7 +262,7 @@ class _Reader:
             has_media = any(message.get(k) for k in ("photos", "videos", "audio_files", "gifs", "files", "sticker"))
             if content and _ATTACHMENT_NOTICE.search(content):
                 content, has_media = None, True
-            share = message.get("share") if isinstance(message.get("share"), dict) else {}
+            share = as_dict(message.get("share"))
             raw_key = stable_id(thread_key, sender_name, message.get("timestamp_ms"), content)
             seen[raw_key] = seen.get(raw_key, 0) + 1
             interaction_id = "ig:dm:" + stable_id(raw_key, seen[raw_key])

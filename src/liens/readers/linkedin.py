@@ -29,7 +29,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import ReaderError
-from .platforms import Dataset, Rows, Source, clean, stable_id, to_float, to_int
+from .archive import Source
+from .tables import Dataset, Rows
+from .values import clean, stable_id, to_float, to_int
 
 PLATFORM = "linkedin"
 
@@ -146,7 +148,7 @@ def _xlsx(data: bytes, where: str) -> list[tuple[str, list[list[Any]]]]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as error:
         raise ReaderError(f"the spreadsheet cannot be opened ({error}); it may be truncated", file=where,
                           expected="a complete .xlsx file") from None
-    except Exception as error:  # openpyxl raises its own InvalidFileException and others
+    except Exception as error:  # noqa: BLE001 (openpyxl raises its own InvalidFileException and others)
         raise ReaderError(f"the spreadsheet cannot be opened ({type(error).__name__}: {error})", file=where,
                           expected="a complete .xlsx file") from None
 
@@ -156,7 +158,7 @@ def _xls(data: bytes, where: str) -> list[tuple[str, list[list[Any]]]]:
 
     try:
         book = xlrd.open_workbook(file_contents=data, logfile=io.StringIO())
-    except Exception as error:  # xlrd.XLRDError, CompDocError, struct.error on truncated files…
+    except Exception as error:  # noqa: BLE001 (xlrd.XLRDError, CompDocError, struct.error on truncated files…)
         raise ReaderError(f"the spreadsheet cannot be opened ({type(error).__name__}: {error}); it may be truncated",
                           file=where, expected="a complete .xls file") from None
     sheets = []
@@ -204,9 +206,11 @@ class _Reader:
         if "created date" not in col and "date" not in col:
             raise ReaderError("the posts sheet has no 'Created date' column", file=where, row=start + 1,
                               column="Created date", expected="LinkedIn's All posts sheet")
-        date_col = col.get("created date", col.get("date"))
+        date_col = col["created date"] if "created date" in col else col["date"]
         for number, row in enumerate(rows[start + 1:], start=start + 2):
-            cell = lambda name: row[col[name]] if name in col and col[name] < len(row) else None  # noqa: E731
+            def cell(name: str, row: list[Any] = row) -> Any:
+                return row[col[name]] if name in col and col[name] < len(row) else None
+
             if not any(v not in (None, "") for v in row):
                 continue
             link, title = clean(cell("post link")), clean(cell("post title"))
@@ -237,7 +241,9 @@ class _Reader:
             if not row or row[col["date"]] in (None, ""):
                 continue
             day = _day(row[col["date"]], where, number, "Date")
-            get = lambda name: row[col[name]] if name in col and col[name] < len(row) else None  # noqa: E731
+            def get(name: str, row: list[Any] = row) -> Any:
+                return row[col[name]] if name in col and col[name] < len(row) else None
+
             if followers:
                 organic, sponsored = to_int(get("organic followers")), to_int(get("sponsored followers"))
                 invited = to_int(get("auto-invited followers"))

@@ -31,7 +31,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import ReaderError
-from .platforms import Dataset, Rows, Source, clean, time_or_error, to_float, to_int
+from .archive import Source
+from .tables import Dataset, Rows
+from .values import as_dict, clean, time_or_error, to_float, to_int
 
 _EDGE_URL = re.compile(r"/(\d[\d_]*)/(comments|replies|insights|media|posts|feed|published_posts|stories|tags)(?:[/?#]|$)")
 _FB_POST_KEYS = ("permalink_url", "status_type", "attachments", "full_picture", "shares", "is_published", "story")
@@ -247,7 +249,7 @@ class _Reader:
         return account
 
     def ig_commenter(self, comment: dict[str, Any], index: str) -> str:
-        sender = comment.get("from") if isinstance(comment.get("from"), dict) else {}
+        sender = as_dict(comment.get("from"))
         username = clean(comment.get("username")) or clean(sender.get("username"))
         user_id = clean(sender.get("id")) or (clean(comment["user"].get("id")) if isinstance(comment.get("user"), dict) else None)
         if username:
@@ -297,7 +299,7 @@ class _Reader:
             page = self.fb_page or {}
             page_id = clean(page.get("id"))
             for post in self.fb_posts.values():
-                sender = post.get("from") if isinstance(post.get("from"), dict) else {}
+                sender = as_dict(post.get("from"))
                 page_id = page_id or clean(sender.get("id")) or (str(post["id"]).split("_")[0] if "_" in str(post["id"]) else None)
                 if page_id:
                     break
@@ -306,7 +308,7 @@ class _Reader:
                               followers_count=to_int(page.get("followers_count") or page.get("fan_count")), is_brand=True)
             for pid, post in self.fb_posts.items():
                 when = time_or_error(post.get("created_time"), file=post["_where"], column=f"post {pid} created_time")
-                sender = post.get("from") if isinstance(post.get("from"), dict) else {}
+                sender = as_dict(post.get("from"))
                 author = f"fb:{sender['id']}" if clean(sender.get("id")) else brand
                 if author != brand:
                     rows.accounts.add(author, "facebook", display_name=clean(sender.get("name")))
@@ -322,15 +324,14 @@ class _Reader:
             for cid, comment in self.fb_comments.items():
                 where = comment["_where"]
                 when = time_or_error(comment.get("created_time"), file=where, column=f"comment {cid} created_time")
-                sender = comment.get("from") if isinstance(comment.get("from"), dict) else {}
+                sender = as_dict(comment.get("from"))
                 if not clean(sender.get("id")):
                     raise ReaderError(
                         "a comment does not say who wrote it", file=where, column=f"comment {cid}",
                         expected="comments requested with fields=id,message,created_time,from,parent with a Page access token",
                     )
                 actor = rows.accounts.add(f"fb:{sender['id']}", "facebook", display_name=clean(sender.get("name")))
-                parent = comment.get("parent") if isinstance(comment.get("parent"), dict) else {}
-                parent_id = clean(parent.get("id"))
+                parent_id = clean(as_dict(comment.get("parent")).get("id"))
                 post_id = clean(comment.get("_post"))
                 if post_id in self.fb_comments:  # the edge was /<comment-id>/comments
                     parent_id = parent_id or post_id
@@ -381,8 +382,8 @@ def _insight_value(insight: dict[str, Any]) -> float | int | None:
         values = insight.get("values")
         if not isinstance(values, list) or not values:
             return None
-        numbers = [v.get("value") for v in values if isinstance(v, dict)]
-        numbers = [n for n in numbers if isinstance(n, (int, float)) and not isinstance(n, bool)]
+        found = [v.get("value") for v in values if isinstance(v, dict)]
+        numbers: list[float] = [n for n in found if isinstance(n, (int, float)) and not isinstance(n, bool)]
         if not numbers:
             return None
         value = numbers[-1] if str(insight.get("period")) == "lifetime" or len(numbers) == 1 else sum(numbers)

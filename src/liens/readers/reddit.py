@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReaderError
-from .platforms import Dataset, Rows, Source, clean, csv_text_rows, time_or_error
+from .archive import Source, csv_text_rows
+from .tables import Dataset, Rows
+from .values import clean, time_or_error
 
 PLATFORM = "reddit"
 _POST_IN_URL = re.compile(r"/comments/([a-z0-9]+)", re.IGNORECASE)

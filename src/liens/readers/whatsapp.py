@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone as _tz
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ReaderError
-from .platforms import Dataset, Rows, Source, stable_id
+from .archive import Source
+from .tables import Dataset, Rows
+from .values import stable_id
 
 PLATFORM = "whatsapp"
 _DATE = r"(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"
@@ -136,7 +138,7 @@ def _when(entry: _Entry, order: str, zone: ZoneInfo) -> tuple[datetime, datetime
         pm = entry.ampm.replace(".", "").replace(" ", "").lower().startswith("p")
         hour = hour % 12 + (12 if pm else 0)
     local = datetime(year, month, day, hour, minute, second, tzinfo=zone)
-    return local.astimezone(_tz.utc).replace(tzinfo=None), local.replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None), local.replace(tzinfo=None)
 
 
 class _Chat:

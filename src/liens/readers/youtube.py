@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReaderError
-from .platforms import Dataset, Rows, Source, clean, csv_text_rows, time_or_error, to_int
+from .archive import Source, csv_text_rows
+from .tables import Dataset, Rows
+from .values import clean, time_or_error, to_int
 
 PLATFORM = "youtube"
 _LIST_KINDS = {
@@ -223,7 +225,7 @@ class _Reader:
                 raise ReaderError("a column of the Takeout comments file is missing", file=where, row=1,
                                   column=col.title(), expected="the columns " + ", ".join(c.title() for c in needed))
         for line, row in rows:
-            def get(col: str) -> str | None:
+            def get(col: str, row: dict[str, str] = row) -> str | None:
                 key = cols.get(col)
                 return clean(row.get(key)) if key else None
 

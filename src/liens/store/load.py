@@ -3,26 +3,46 @@
 Every source (a dataset folder, a DuckDB file, a platform export read into Arrow) becomes a set of
 SQL relations that DuckDB scans; validation is one aggregate pass per table, and the row of the
 first offending value is only looked up when something is wrong. No Python loop touches rows.
+
+The conversion and its checks are those of `liens.conversion` (shared with the Spark engine, which
+reads them as Ibis expressions); this module spells them as DuckDB SQL text, which keeps the pass over
+millions of rows a single query.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
+from .. import conversion
+from ..conversion import MISSING, NOT_ALLOWED, NOT_WHOLE, UNREADABLE, Check
 from ..errors import DatasetError
 from ..readers.dataset import FileSource, find_tables
-from ..schema import BOOLEAN, DUCKDB_TYPES, EXPECTED, FLOAT, INTEGER, MANDATORY_TABLES, STRING, TABLES, TIMESTAMP, DATE, TableSpec
-from .store import Store, quote_identifier as q
-
-_TRUE = ("true", "t", "1", "yes", "y", "oui", "vrai")
-_FALSE = ("false", "f", "0", "no", "n", "non", "faux")
+from ..readers.registry import read_platform, resolve_format
+from ..schema import (
+    BOOLEAN,
+    DATE,
+    DUCKDB_TYPES,
+    FALSE_WORDS,
+    FILE_SUFFIXES,
+    FLOAT,
+    INTEGER,
+    MANDATORY_TABLES,
+    STRING,
+    TABLES,
+    TIMESTAMP,
+    TRUE_WORDS,
+    TableSpec,
+)
+from .store import Store, has_store_suffix
+from .store import quote_identifier as q
 
 
 @dataclass
@@ -67,19 +87,21 @@ def _file_relation(source: FileSource) -> Relation:
     return Relation(source.table, source.label, f"read_parquet({paths}, union_by_name = true)")
 
 
-_NATIVE = {
-    # canonical type -> source types that need no parsing (a plain CAST cannot fail)
-    TIMESTAMP: ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S", "DATE"),
-    DATE: ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"),
-    INTEGER: ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"),
-    FLOAT: ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT",
-            "FLOAT", "DOUBLE", "REAL"),
-    BOOLEAN: ("BOOLEAN",),
+# DuckDB source type -> its family in `conversion.TYPED_FAMILIES` (which says what needs no parsing).
+_FAMILIES = {
+    **dict.fromkeys(("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S"),
+                    conversion.TIMESTAMP_FAMILY),
+    "DATE": conversion.DATE_FAMILY,
+    **dict.fromkeys(("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
+                     "HUGEINT"), conversion.INTEGER_FAMILY),
+    **dict.fromkeys(("FLOAT", "DOUBLE", "REAL"), conversion.FLOATING_FAMILY),
+    "BOOLEAN": conversion.BOOLEAN_FAMILY,
 }
 
 
 def _is_native(type_: str, source: str) -> bool:
-    return source.startswith("DECIMAL") and type_ == FLOAT or source in _NATIVE.get(type_, ())
+    family = conversion.DECIMAL_FAMILY if source.startswith("DECIMAL") else _FAMILIES.get(source)
+    return conversion.is_typed(type_, family)
 
 
 # Source type given to the columns of text files, whose values are trimmed of stray spaces.
@@ -126,55 +148,46 @@ def _convert(column: str, type_: str, source: str = "VARCHAR") -> str:
     if type_ == BOOLEAN:
         low = f"lower({raw})"
         return (
-            f"CASE WHEN {low} IN ({', '.join(map(_literal, _TRUE))}) THEN true "
-            f"WHEN {low} IN ({', '.join(map(_literal, _FALSE))}) THEN false END"
+            f"CASE WHEN {low} IN ({', '.join(map(_literal, TRUE_WORDS))}) THEN true "
+            f"WHEN {low} IN ({', '.join(map(_literal, FALSE_WORDS))}) THEN false END"
         )
     raise ValueError(type_)
 
 
-def _integral_check(column: str, source: str) -> str:
-    number = f"TRY_CAST({_raw(column, source)} AS DOUBLE)"
-    return f"{number} <> floor({number})"
-
-
-@dataclass
-class _Check:
-    column: str
-    condition: str  # true on a bad row
-    message: str
-    expected: str
-
-
-def _checks(spec: TableSpec, present: dict[str, str]) -> list[_Check]:
-    checks: list[_Check] = []
+def _checks(spec: TableSpec, present: dict[str, str]) -> list[tuple[Check, str]]:
+    """The checks of `conversion.checks`, each with its SQL condition (true on a bad row)."""
+    found: list[tuple[Check, str]] = []
     for col in spec.columns:
         if col.name not in present:
             continue
         source = present[col.name]
         native = _is_native(col.type, source)
         raw = q(col.name) if native else _raw(col.name, source)
-        if col.required:
-            checks.append(_Check(col.name, f"{raw} IS NULL", "the value is missing", EXPECTED[col.type]))
-        if col.type != STRING and not native:
-            checks.append(
-                _Check(col.name, f"{raw} IS NOT NULL AND {_convert(col.name, col.type, source)} IS NULL",
-                       "the value cannot be read", EXPECTED[col.type])
-            )
-        if col.type == INTEGER and not native:
-            checks.append(_Check(col.name, _integral_check(col.name, source), "the value is not a whole number",
-                                 EXPECTED[INTEGER]))
-        if col.allowed:
-            allowed = ", ".join(map(_literal, col.allowed))
-            checks.append(
-                _Check(col.name, f"{raw} IS NOT NULL AND lower({raw}) NOT IN ({allowed})",
-                       f"unknown {col.name}", "one of " + ", ".join(col.allowed))
-            )
-    return checks
+        for check in conversion.checks(col, typed=native):
+            if check.kind == MISSING:
+                condition = f"{raw} IS NULL"
+            elif check.kind == UNREADABLE:
+                condition = f"{raw} IS NOT NULL AND {_convert(col.name, col.type, source)} IS NULL"
+            elif check.kind == NOT_WHOLE:
+                number = f"TRY_CAST({raw} AS DOUBLE)"
+                condition = f"{number} <> floor({number})"
+            elif check.kind == NOT_ALLOWED:
+                assert col.allowed is not None
+                condition = f"{raw} IS NOT NULL AND lower({raw}) NOT IN ({', '.join(map(_literal, col.allowed))})"
+            else:
+                raise ValueError(check.kind)
+            found.append((check, condition))
+    return found
 
 
 def _key_sql(spec: TableSpec, present: dict[str, str]) -> tuple[list[str], str]:
     columns = [k for k in spec.key if k in present]
-    return columns, ", ".join(_convert(k, spec.column(k).type, present[k]) for k in columns)  # type: ignore[union-attr]
+    return columns, ", ".join(_convert(k, _type_of(spec, k), present[k]) for k in columns)
+
+
+def _type_of(spec: TableSpec, name: str) -> str:
+    col = spec.column(name)
+    return col.type if col is not None else STRING
 
 
 class _Loader:
@@ -183,7 +196,7 @@ class _Loader:
         self.con = store.con
         self.progress = progress or (lambda _msg: None)
 
-    def _run(self, sql: str, relation: Relation) -> list[tuple]:
+    def _run(self, sql: str, relation: Relation) -> list[tuple[Any, ...]]:
         try:
             return self.con.execute(sql).fetchall()
         except duckdb.Error as error:
@@ -200,21 +213,17 @@ class _Loader:
         present = self.columns_of(relation)
         missing = [c for c in spec.required if c not in present]
         if missing:
-            raise DatasetError(
-                f"required column '{missing[0]}' is missing (the file has: {', '.join(present) or 'no columns'})",
-                file=relation.label, column=missing[0], expected=f"a column named '{missing[0]}'",
-            )
+            raise conversion.missing_column(missing[0], list(present), file=relation.label)
         checks = _checks(spec, present)
         _, key = _key_sql(spec, present)
         selects = ["count(*)", f"count(DISTINCT ({key}))" if key else "count(*)"]
-        selects += [f"count(*) FILTER (WHERE {c.condition})" for c in checks]
+        selects += [f"count(*) FILTER (WHERE {condition})" for _, condition in checks]
         counts = self._run(f"SELECT {', '.join(selects)} FROM {relation.sql}", relation)[0]
         total, distinct_keys, bad = counts[0], counts[1], counts[2:]
-        for check, n_bad in zip(checks, bad):
+        for (check, condition), n_bad in zip(checks, bad):
             if n_bad:
-                row, value = self._first_row(relation, check.condition, check.column)
-                shown = "" if value is None else f" ({_show(value)})"
-                raise DatasetError(check.message + shown, file=relation.label, row=row, column=check.column, expected=check.expected)
+                row, value = self._first_row(relation, condition, check.column)
+                raise conversion.value_error(check, value, file=relation.label, row=row)
         has_duplicates = bool(key) and distinct_keys < total
         if has_duplicates:
             self._reject_conflicting_duplicates(relation, spec, present)
@@ -254,12 +263,7 @@ class _Loader:
             )
         finally:
             self.con.execute("RESET threads")
-        rows_text = " and ".join(str(r[0]) for r in rows)
-        raise DatasetError(
-            f"{'/'.join(key_cols)} {_show(conflict[0][0])} appears on rows {rows_text} with different content",
-            file=relation.label, row=rows[-1][0] if rows else None, column=key_cols[0],
-            expected=f"each {'/'.join(key_cols)} once, or repeated with identical content",
-        )
+        raise conversion.conflicting_key(key_cols, conflict[0][0], file=relation.label, rows=[r[0] for r in rows])
 
     def insert(self, relation: Relation, present: dict[str, str], has_duplicates: bool) -> int:
         """Upsert the relation's rows into the store table; return how many keys are new."""
@@ -273,7 +277,7 @@ class _Loader:
         for name, source in present.items():
             col = spec.column(name)
             value = _convert(name, col.type if col else STRING, source)
-            if col is not None and col.allowed:
+            if col is not None and conversion.stored_lower(col):
                 value = f"lower({value})"
             exprs.append(f"{value} AS {q(name)}")
         select = f"SELECT {', '.join(exprs)} FROM {relation.sql}"
@@ -301,11 +305,6 @@ def _struct_literal(value: object) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     return _literal(str(value))
-
-
-def _show(value: object) -> str:
-    text = str(value)
-    return repr(text[:60] + ("…" if len(text) > 60 else ""))
 
 
 def _scan_error(error: duckdb.Error, relation: Relation) -> DatasetError:
@@ -373,7 +372,7 @@ def _first_invalid_utf8_line(relation: Relation) -> int | None:
 
 def relations_for(path: Path, store: Store) -> list[Relation]:
     """Describe each table of the dataset at `path` (a folder or a DuckDB file) as a relation."""
-    if path.is_file() and path.suffix.lower() in (".duckdb", ".db"):
+    if has_store_suffix(path):
         alias = "_incoming_db"
         try:
             store.con.execute(f"ATTACH {_literal(str(path))} AS {alias} (READ_ONLY)")
@@ -405,7 +404,8 @@ def load_relations(store: Store, relations: list[Relation], source: str,
         if table not in names:
             raise DatasetError(
                 f"the mandatory table '{table}' is missing", file=source,
-                expected=f"a file {table}.csv, {table}.jsonl or {table}.parquet",
+                expected="a file " + " or ".join((", ".join(table + s for s in FILE_SUFFIXES[:-1]),
+                                                  table + FILE_SUFFIXES[-1])),
             )
     loader = _Loader(store, progress)
     report = LoadReport(source)
@@ -435,10 +435,9 @@ def load_path(store: Store, path: str | Path, *, fmt: str = "auto", mapping: str
     path = Path(path)
     if not path.exists():
         raise DatasetError("no such file or folder", file=str(path), expected="a dataset folder or an export")
-    platform_format = _platform_format(path, fmt, mapping)
+    # The readers decide: a platform export's format, or None for a dataset v1 folder or DuckDB file.
+    platform_format = resolve_format(path, fmt, mapping)
     if platform_format is not None:
-        from ..readers.platforms import read_platform
-
         dataset = read_platform(path, platform_format, Path(mapping) if mapping else None)
         relations = relations_for_arrow(dataset, str(path), store.con)
     else:
@@ -452,19 +451,3 @@ def load_path(store: Store, path: str | Path, *, fmt: str = "auto", mapping: str
         if any(r.sql.startswith("_incoming_db.") for r in relations):
             store.con.execute("DETACH _incoming_db")
 
-
-def _platform_format(path: Path, fmt: str, mapping: str | Path | None = None) -> str | None:
-    """The platform reader to use, or None for a dataset v1 folder or DuckDB file."""
-    if fmt in ("dataset", "csv", "jsonl", "parquet"):
-        return None
-    if fmt != "auto":
-        return fmt
-    if mapping is not None:
-        return "csv-map"
-    if path.is_file() and path.suffix.lower() in (".duckdb", ".db"):
-        return None
-    from ..readers.platforms import detect_format
-
-    # The readers know the exports' shapes (a Reddit folder also holds posts.csv) and answer None
-    # for a dataset v1 folder.
-    return detect_format(path)

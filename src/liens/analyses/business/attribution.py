@@ -23,9 +23,10 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from ...schema import LIKE_KINDS as VANITY_LIKE_KINDS
+
 MODELS = ("first_touch", "last_touch", "linear")
 DIMENSIONS = ("post", "format", "campaign", "topic")
-VANITY_LIKE_KINDS = ("like", "reaction")
 NONE_LABEL = "(none)"
 
 

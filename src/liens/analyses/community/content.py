@@ -10,9 +10,9 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from ...schema import LIKE_KINDS
 from ..base import Context
 
-LIKE_KINDS = ("like", "reaction")
 DIMENSIONS = ("format", "campaign", "platform")
 
 

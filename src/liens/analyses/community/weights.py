@@ -12,14 +12,13 @@ import ibis
 import ibis.expr.types as ir
 
 from ...config import CommunitySettings
-from ...schema import INTERACTION_KINDS
+from ...schema import INTERACTION_KINDS, WRITTEN_KINDS
 from ..base import Context
 from ..common import ENGAGEMENT_KINDS
 
 # Public written contributions: what a "regular commenter" writes.
 COMMENT_KINDS = ("comment", "reply")
-# Interactions that carry a text a person took time to write.
-WRITTEN_KINDS = ("comment", "reply", "story_reply", "dm", "mention")
+# WRITTEN_KINDS (schema): interactions that carry a text a person took time to write.
 # Audience labels (issue 4) that are not a real person's account (used by the business step; the
 # community's clean figures do not use audience labels, see `clean_flag`).
 FAKE_LABELS = ("fake",)

@@ -1,0 +1,199 @@
+"""The files of an export, wherever they are: a folder, a zip archive or one file.
+
+`Source` lists and reads them the same way in all three cases (paths inside are POSIX-style and
+relative); `parse_json` and `csv_text_rows` read a member's text, and say which file is wrong when
+it cannot be read.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
+from typing import Any, Self
+
+from ..errors import ReaderError
+
+
+class Source:
+    """The files of an export, wherever they are: a folder, a zip archive or one file.
+
+    Paths inside are POSIX-style and relative (`connections/followers_and_following/followers_1.json`);
+    a single file is seen as a source holding that one file, under its own name.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._zip: zipfile.ZipFile | None = None
+        if self.path.is_dir():
+            self.kind = "folder"
+            names = []
+            for root, dirs, files in os.walk(self.path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__MACOSX")
+                for name in sorted(files):
+                    if name.startswith("."):
+                        continue
+                    names.append(Path(root, name).relative_to(self.path).as_posix())
+            self._names = names
+        elif is_zip(self.path):
+            self.kind = "zip"
+            try:
+                self._zip = zipfile.ZipFile(self.path)
+                infos = self._zip.infolist()
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as error:
+                raise ReaderError(
+                    f"the zip archive cannot be opened ({error}); it may be truncated or still downloading",
+                    file=str(self.path), expected="a complete zip archive",
+                ) from None
+            self._names = sorted(
+                i.filename for i in infos
+                if not i.is_dir() and not i.filename.startswith("__MACOSX/")
+                and not PurePosixPath(i.filename).name.startswith(".")
+            )
+        elif self.path.is_file():
+            self.kind = "file"
+            self._names = [self.path.name]
+        else:
+            raise ReaderError("no such file or folder", file=str(self.path), expected="a platform export")
+
+    # -- listing ---------------------------------------------------------------------------
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    def named(self, *basenames: str) -> list[str]:
+        """Files whose base name is one of `basenames` (case-insensitive), anywhere in the tree."""
+        wanted = {b.lower() for b in basenames}
+        return [n for n in self._names if PurePosixPath(n).name.lower() in wanted]
+
+    def matching(self, pattern: str) -> list[str]:
+        """Files whose relative path matches the regular expression `pattern` (case-insensitive)."""
+        rx = re.compile(pattern, re.IGNORECASE)
+        return [n for n in self._names if rx.search(n)]
+
+    def with_suffix(self, *suffixes: str) -> list[str]:
+        low = tuple(s.lower() for s in suffixes)
+        return [n for n in self._names if n.lower().endswith(low)]
+
+    def display(self, name: str) -> str:
+        """How a user finds the file: its path on disk, or the zip's path followed by the member."""
+        if self.kind == "file":
+            return str(self.path)
+        return f"{self.path}/{name}"
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read_bytes(self, name: str) -> bytes:
+        try:
+            if self.kind == "zip":
+                assert self._zip is not None
+                return self._zip.read(name)
+            if self.kind == "file":
+                return self.path.read_bytes()
+            return (self.path / name).read_bytes()
+        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as error:
+            raise ReaderError(
+                f"this member of the zip archive is damaged ({error}); the archive may be truncated",
+                file=self.display(name), expected="a complete zip archive",
+            ) from None
+        except OSError as error:
+            raise ReaderError(f"cannot read the file ({error.strerror or error})", file=self.display(name)) from None
+
+    def read_text(self, name: str, encodings: tuple[str, ...] = ("utf-8-sig",)) -> str:
+        data = self.read_bytes(name)
+        for encoding in encodings:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as error:
+                last = error
+        raise ReaderError(
+            f"the file is not valid {encodings[0].replace('-sig', '').upper()} text (byte {last.start})",
+            file=self.display(name), expected="UTF-8 text",
+        )
+
+    def read_json(self, name: str) -> Any:
+        return parse_json(self.read_text(name), self.display(name))
+
+    def head(self, name: str, size: int = 65536) -> bytes:
+        """The first bytes of a file, for sniffing (never the whole of a large file)."""
+        try:
+            if self.kind == "zip":
+                assert self._zip is not None
+                with self._zip.open(name) as handle:
+                    return handle.read(size)
+            target = self.path if self.kind == "file" else self.path / name
+            with open(target, "rb") as handle:
+                return handle.read(size)
+        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError):
+            return b""
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def is_zip(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    if path.suffix.lower() == ".zip":
+        return True
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".docx", ".pptx", ".ods"):
+        return False  # office files are zips inside, but one file to the reader
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def parse_json(text: str, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        truncated = error.pos >= len(text.rstrip()) - 1
+        hint = "the file ends too early: it is truncated" if truncated or not text.strip() else "the file is not valid JSON"
+        raise ReaderError(
+            f"{hint} ({error.msg} at line {error.lineno}, column {error.colno})", file=where, expected="a complete JSON document",
+        ) from None
+    except RecursionError:
+        raise ReaderError("the JSON is nested too deeply to read", file=where, expected="a platform JSON export") from None
+
+
+def csv_text_rows(text: str, where: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header and (line number, row dict) of a small CSV text; the header is line 1."""
+    import csv
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ReaderError("the file is empty", file=where, expected="a header line naming the columns") from None
+    except csv.Error as error:
+        raise ReaderError(f"the CSV cannot be read ({error})", file=where, row=1) from None
+    header = [h.strip() for h in header]
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header):
+                raise ReaderError(
+                    f"the row has {len(values)} values for {len(header)} columns", file=where, row=reader.line_num,
+                    expected="one value per column (quote values holding commas)",
+                )
+            rows.append((reader.line_num, dict(zip(header, values))))
+    except csv.Error as error:
+        raise ReaderError(f"the CSV cannot be read ({error}); the file may be truncated", file=where,
+                          row=reader.line_num) from None
+    return header, rows
