@@ -12,6 +12,9 @@ import pytest
 from sklearn.metrics import roc_auc_score
 from typer.testing import CliRunner
 
+from liens.analyses.pods import STEP as PODS
+from liens.analyses.core import STEP as CORE
+from liens.analyses.audience import STEP as AUDIENCE
 from liens.analyses.audience import audience
 from liens.analyses.audience.api import evaluate_model, train_model, vet_account
 from liens.analyses.audience.assess import quality_score, wilson
@@ -30,7 +33,7 @@ from liens.presentation.cli import app
 from liens.store import Store, load_path
 
 runner = CliRunner()
-STEPS = [Step("core", core), Step("pods", detect_pods), Step("audience", audience)]
+STEPS = [CORE, PODS, AUDIENCE]
 
 
 def _instafake_dir() -> Path | None:
@@ -184,7 +187,7 @@ def _hand_dataset(folder: Path, *, follows: bool = True, profile: bool = True) -
 def _analyse(dataset: Path, store_path: Path, steps=None) -> tuple[Store, dict]:
     store = Store(store_path)
     load_path(store, dataset)
-    return store, run_analyses(store, Config(), steps=steps or [Step("core", core), Step("audience", audience)])
+    return store, run_analyses(store, Config(), steps=steps or [CORE, AUDIENCE])
 
 
 def test_hand_dataset_labels_reasons_and_missing_fields(tmp_path):

@@ -10,6 +10,8 @@ import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
+from liens.analyses.core import STEP as CORE
+from liens.analyses.business import STEP as BUSINESS
 from liens.analyses.base import Context, Output, Step
 from liens.analyses.business import business
 from liens.analyses.business.goals import parse_goal, parse_goals, parse_period
@@ -21,7 +23,7 @@ from liens.presentation.cli import app
 from liens.store import Store, load_path
 
 runner = CliRunner()
-STEPS = [Step("core", core), Step("business", business)]
+STEPS = [CORE, BUSINESS]
 
 
 def _write(folder: Path, name: str, header: str, rows: list[str]) -> None:
@@ -343,7 +345,8 @@ def test_uses_intent_levels_labels_and_response_times_when_present(tmp_path):
         {"name": "Fast", "metric": "median_response_hours", "target": 2},
         {"name": "Fast in January", "metric": "median_response_hours", "target": 2, "period": "2025-01"},
     ]
-    steps = [Step("core", core), Step("stub", _stub_earlier_steps), Step("business", business)]
+    steps = [CORE, Step("stub", _stub_earlier_steps, reads=(), account_columns=("member_level", "audience_label"),
+                                  interaction_columns=("intent", "response_minutes")), BUSINESS]
     store, summary = analyse(hand_world(tmp_path / "w"), steps, config)
     funnel = rows(store, "funnel")
     total = next(r for r in funnel if r["period"] == "all" and r["platform"] == "all" and r["segment_by"] == "all")
@@ -422,7 +425,8 @@ def _truth_labels_step(truth: Path) -> Step:
             account_columns=pa.Table.from_pandas(accounts[["account_id", "audience_label"]], preserve_index=False),
             interaction_columns=pa.Table.from_pandas(flags, preserve_index=False),
         )
-    return Step("truth_labels", run)
+    return Step("truth_labels", run, reads=(), account_columns=("audience_label",),
+                interaction_columns=("is_authentic", "intent"))
 
 
 @pytest.fixture(scope="module")
@@ -432,7 +436,7 @@ def world(tmp_path_factory: pytest.TempPathFactory):
 
     folder = tmp_path_factory.mktemp("world")
     generate_world(folder / "w", accounts=2000, seed=3)
-    steps = [Step("core", core), _truth_labels_step(folder / "w" / "truth"), Step("business", business)]
+    steps = [CORE, _truth_labels_step(folder / "w" / "truth"), BUSINESS]
     store, summary = analyse(folder / "w", steps)
     yield store, summary, folder / "w"
     store.close()

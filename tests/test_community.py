@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from liens.analyses.pods import STEP as PODS
+from liens.analyses.core import STEP as CORE
+from liens.analyses.community import STEP as COMMUNITY
 from liens.analyses.base import Output, Step
 from liens.analyses.community import community
 from liens.analyses.core import core
@@ -137,7 +140,9 @@ def _run(tmp: Path, with_conversation: bool = True, settings: CommunitySettings 
     store = Store(tmp / "hand.duckdb")
     load_path(store, world)
     config = Config(community=settings)
-    steps = [Step("core", core), Step("flags", _flags(with_conversation)), Step("community", community)]
+    steps = [CORE, Step("flags", _flags(with_conversation), reads=("interactions",),
+                                        interaction_columns=("is_authentic", "intent", "sentiment"),
+                                        optional_columns=("intent", "sentiment")), COMMUNITY]
     summary = run_analyses(store, config, steps=steps)
     tables = {name: store.result(name).to_pylist() for name in store.result_names()}
     return store, summary, tables
@@ -399,7 +404,7 @@ def test_no_engagement_with_the_brand_is_not_an_error(tmp_path):
            [("i", "like", "brand", "2024-01-02T00:00:00", "P")])
     with Store(tmp_path / "empty.duckdb") as store:
         load_path(store, world)
-        summary = run_analyses(store, Config(), steps=[Step("core", core), Step("community", community)])
+        summary = run_analyses(store, Config(), steps=[CORE, COMMUNITY])
         assert (summary["members"], summary["active_members"], summary["churn_rate"]) == (0, 0, None)
         assert summary["ambassadors"] == {"regular": 0, "defender": 0, "sharer": 0}
         assert store.result("cohorts").num_rows == 0 and store.result("posts").num_rows == 1
@@ -441,8 +446,8 @@ def planted(tmp_path_factory):
     for seed in SEEDS:
         folder = tmp_path_factory.mktemp(f"world{seed}")
         generate_world(folder, accounts=WORLD_ACCOUNTS, seed=seed)
-        steps = [Step("core", core), Step("pods", detect_pods), Step("truth", _truth_intents(folder)),
-                 Step("community", community)]
+        steps = [CORE, PODS, Step("truth", _truth_intents(folder), reads=(), interaction_columns=("intent",)),
+                 COMMUNITY]
         with Store(folder / "world.duckdb") as store:
             load_path(store, folder)
             run_analyses(store, Config(), steps=steps)
@@ -456,6 +461,7 @@ def planted(tmp_path_factory):
     return found, truth
 
 
+@pytest.mark.slow  # five 9,000-account worlds, analysed
 @pytest.mark.parametrize("kind", ["regular", "defender", "sharer"])
 def test_planted_ambassadors_are_found(planted, kind):
     found, truth = planted

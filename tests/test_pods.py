@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from liens.analyses.pods import STEP as PODS
+from liens.analyses.core import STEP as CORE
 from liens.analyses.core import core
 from liens.analyses.pods import co_engagement_edges, detect_pods, engagements
 from liens.analyses.base import Step
@@ -21,7 +23,7 @@ from liens.presentation.cli import app
 from liens.store import Store, load_path
 
 T0 = datetime(2024, 3, 1, 8, 0, 0)
-STEPS = [Step("core", core), Step("pods", detect_pods)]
+STEPS = [CORE, PODS]
 
 
 class World:

@@ -5,7 +5,9 @@ LiensError                  base of everything the user can act on; the CLI prin
 │   └── ReaderError         a platform export or payload that cannot be read as what it claims to be
 ├── StoreError              a store file that cannot be opened or holds no data yet
 ├── ConfigError             a liens.toml or option that is malformed or names something unknown
-└── AnalysisError           an analysis that cannot run on the data given (and says what it needs)
+├── AnalysisError           an analysis that cannot run on the data given (and says what it needs)
+└── ContractError           a step or an engine that broke the contract it declared (a bug in Liens or
+                            in a plug-in, not in the data: the message names the step and the rule)
 """
 
 from __future__ import annotations
@@ -53,4 +55,8 @@ class ConfigError(LiensError):
 
 
 class AnalysisError(LiensError):
+    pass
+
+
+class ContractError(LiensError):
     pass

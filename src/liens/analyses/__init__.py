@@ -4,21 +4,9 @@ Each step reads the inputs and what earlier steps added (e.g. `is_authentic` bef
 metrics use it) and returns result tables; see `base.py` for the contract.
 """
 
-from .audience import audience
-from .base import Context, Output, Step
-from .business import business
-from .community import community
-from .conversation import conversation
-from .core import core
-from .pods import detect_pods
+from . import audience, business, community, conversation, core, pods
+from .base import Context, Output, Step, TableOutput
 
-STEPS: list[Step] = [
-    Step("core", core),
-    Step("pods", detect_pods),
-    Step("audience", audience),
-    Step("conversation", conversation),
-    Step("community", community),
-    Step("business", business),
-]
+STEPS: list[Step] = [core.STEP, pods.STEP, audience.STEP, conversation.STEP, community.STEP, business.STEP]
 
-__all__ = ["STEPS", "Context", "Output", "Step"]
+__all__ = ["STEPS", "Context", "Output", "Step", "TableOutput"]

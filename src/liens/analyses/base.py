@@ -18,7 +18,7 @@ import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from ..config import Config
-from ..schema import TABLES
+from ..schema import IBIS_TYPES, TABLES
 
 TableLike = Union[ir.Table, pa.Table]
 
@@ -54,14 +54,8 @@ class Context:
         from ..schema import DUCKDB_TYPES
 
         spec = TABLES[name]
-        schema = ibis.schema({c.name: _IBIS_TYPES[c.type] for c in spec.columns})
+        schema = ibis.schema({c.name: IBIS_TYPES[c.type] for c in spec.columns})
         return ibis.memtable(pa.Table.from_pylist([], schema=schema.to_pyarrow()))
-
-
-_IBIS_TYPES = {
-    "string": "string", "timestamp": "timestamp", "date": "date",
-    "integer": "int64", "float": "float64", "boolean": "boolean",
-}
 
 
 @dataclass
@@ -82,9 +76,33 @@ class Analysis(Protocol):
 
 
 @dataclass(frozen=True)
+class TableOutput:
+    """A result table a step writes: `result_<name>`, at most one row per `key`, with these columns."""
+
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+    optional: bool = False  # written only when its inputs (or settings) are there
+
+
+@dataclass(frozen=True)
 class Step:
-    """A registered analysis: its name (used in messages and table names) and its function."""
+    """A registered analysis: its name (used in messages), its function and what it declares.
+
+    The runner checks every run against the declaration: the step sees only the inputs it
+    `reads`; the tables it writes are the declared ones, with exactly their columns and one row
+    per key; the columns it adds to the per-account and per-interaction tables are the declared
+    ones, one row per account or interaction. docs/results.md documents every declared column.
+    """
 
     name: str
     run: Callable[[Context], Output]
+    reads: tuple[str, ...]  # input tables it may read: canonical ones, or side tables of the store
     needs: tuple[str, ...] = ()  # optional input tables without which the step is skipped
+    tables: tuple[TableOutput, ...] = ()
+    account_columns: tuple[str, ...] = ()  # added to the per-account table, keyed by account_id
+    interaction_columns: tuple[str, ...] = ()  # added to the per-interaction table (joined or derived)
+    optional_columns: tuple[str, ...] = ()  # of the above, those added only when their inputs are there
+
+    def table(self, name: str) -> TableOutput:
+        return next(t for t in self.tables if t.name == name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from .base import Context, Output
+from .base import Context, Output, Step
 from .common import ENGAGEMENT_KINDS, TEXT_KINDS, safe_ratio
 
 # Interactions that count toward the usual "engagement rate" of a dashboard (the vanity figure).
@@ -118,3 +118,11 @@ def _vanity_followers(ctx: Context) -> int | None:
         current = follows.filter(follows.followee_id.isin(ctx.brand_ids) & follows.unfollowed_at.isnull())
         return int(current.count().to_pyarrow().as_py())
     return None
+
+
+STEP = Step(
+    "core", core,
+    reads=("accounts", "posts", "interactions", "follows", "audience"),
+    account_columns=("interactions_made", "posts_published", "first_active_at", "last_active_at", "follows_brand"),
+    optional_columns=("follows_brand",),  # only when `follows` is loaded
+)

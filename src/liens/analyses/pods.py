@@ -36,7 +36,7 @@ import pyarrow as pa
 from scipy.stats import poisson
 
 from ..config import PodSettings
-from .base import Context, Output
+from .base import Context, Output, Step, TableOutput
 from .common import ENGAGEMENT_KINDS, TEXT_KINDS, safe_ratio
 from .core import VANITY_KINDS
 
@@ -595,3 +595,14 @@ def detect_pods(ctx: Context) -> Output:
         interaction_columns=flags.select("interaction_id", "is_authentic"),
         summary=_summary(ctx, flags, pod_of, list(flagged)),
     )
+
+
+STEP = Step(
+    "pods", detect_pods,
+    reads=("posts", "interactions"),
+    tables=(
+        TableOutput("pods", ("pod_id", "account_id"), tuple(POD_COLUMNS)),
+    ),
+    account_columns=("pod_id", "pod_score"),
+    interaction_columns=("is_authentic",),
+)

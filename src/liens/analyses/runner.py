@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from dataclasses import replace
+from typing import Any, Callable, Sequence
 
+import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from ..config import Config
 from ..engine import open_workspace
-from ..engines import TableLike, Workspace, as_table
+from ..engines import InPlaceUpdates, TableLike, Workspace, as_table
+from ..errors import ContractError
 from ..store.store import RESULT_PREFIX, Store
 from .base import Context, Output, Step
 from .common import brand_account_ids
 from .core import base_accounts, base_interactions
+
 
 def run_analyses(
     store: Store | None,
@@ -51,7 +55,8 @@ def run_in_workspace(
     inputs = workspace.inputs()
     workspace.clear_results()
     brand_ids = brand_account_ids(inputs["accounts"], inputs["posts"], config)
-    tables = _Widened(workspace)
+    rows = {name: int(inputs[name].count().to_pyarrow().as_py()) for name in ("accounts", "interactions")}
+    tables = _Widened(workspace, rows)
     ctx = Context(
         backend=workspace.backend, config=config, inputs=inputs, brand_ids=brand_ids,
         accounts=tables.keep("accounts", base_accounts(inputs["accounts"], brand_ids)),
@@ -67,22 +72,24 @@ def run_in_workspace(
             summary["analyses_skipped"][step.name] = f"needs the {', '.join(missing)} table(s)"
             continue
         say(step.name)
-        output: Output = step.run(ctx)
+        # A step sees only the inputs it declares reading.
+        output: Output = step.run(replace(ctx, inputs={n: t for n, t in inputs.items() if n in step.reads}))
+        check_tables(step, output)
         for name, table in output.tables.items():
-            ctx.results[name] = workspace.save(RESULT_PREFIX + name, table)
+            saved = workspace.save(RESULT_PREFIX + name, table)
+            check_keys(step, f"table '{name}'", saved, step.table(name).key)
+            ctx.results[name] = saved
             results.append(RESULT_PREFIX + name)
-        for attr, key in (("account_columns", "account_id"), ("interaction_columns", "interaction_id")):
-            columns = getattr(output, attr)
-            if columns is None:
-                continue
-            target = "accounts" if key == "account_id" else "interactions"
-            setattr(ctx, target, tables.widen(target, getattr(ctx, target), columns, key, step.name))
+        for target, columns, key in (("accounts", output.account_columns, "account_id"),
+                                     ("interactions", output.interaction_columns, "interaction_id")):
+            if columns is not None:
+                setattr(ctx, target, tables.widen(target, getattr(ctx, target), columns, key, step))
         if output.interaction_expressions:
             ctx.interactions = tables.derive("interactions", ctx.interactions, output.interaction_expressions,
-                                             "interaction_id", step.name)
+                                             "interaction_id", step)
         clash = set(output.summary) & set(summary)
         if clash:
-            raise ValueError(f"analysis '{step.name}' repeats summary keys {sorted(clash)}")
+            raise ContractError(f"analysis '{step.name}' repeats summary keys {sorted(clash)}")
         summary.update(output.summary)
         ctx.summary = summary
         summary["analyses"].append(step.name)
@@ -94,10 +101,53 @@ def run_in_workspace(
     return summary
 
 
-def _check_new(base: ir.Table, columns: list[str], step: str) -> None:
+def check_tables(step: Step, output: Output) -> None:
+    """The tables and columns a step returned are the ones it declares."""
+    declared = {t.name: t for t in step.tables}
+    undeclared = sorted(set(output.tables) - set(declared))
+    if undeclared:
+        raise ContractError(f"analysis '{step.name}' wrote undeclared table(s) {undeclared}")
+    absent = sorted(n for n, t in declared.items() if not t.optional and n not in output.tables)
+    if absent:
+        raise ContractError(f"analysis '{step.name}' did not write its table(s) {absent}")
+    for name, table in output.tables.items():
+        _check_columns(step, f"table '{name}'", as_table(table).columns, declared[name].columns, ())
+    added = [c for columns in (output.account_columns, output.interaction_columns) if columns is not None
+             for c in as_table(columns).columns if c not in ("account_id", "interaction_id")]
+    if output.account_columns is not None:
+        _check_columns(step, "its per-account columns",
+                       [c for c in as_table(output.account_columns).columns if c != "account_id"],
+                       step.account_columns, step.optional_columns)
+    interaction = [c for c in as_table(output.interaction_columns).columns if c != "interaction_id"] \
+        if output.interaction_columns is not None else []
+    _check_columns(step, "its per-interaction columns", interaction + list(output.interaction_expressions),
+                   step.interaction_columns, step.optional_columns)
+    if not added and not output.interaction_expressions and (step.account_columns or step.interaction_columns):
+        raise ContractError(f"analysis '{step.name}' added none of the columns it declares")
+
+
+def _check_columns(step: Step, what: str, found: Sequence[str], declared: Sequence[str],
+                   optional: Sequence[str]) -> None:
+    extra = [c for c in found if c not in declared]
+    missing = [c for c in declared if c not in found and c not in optional]
+    if extra or missing:
+        raise ContractError(f"analysis '{step.name}': {what} differ from its declaration "
+                            f"(undeclared: {extra or 'none'}; missing: {missing or 'none'})")
+
+
+def check_keys(step: Step, what: str, table: ir.Table, key: Sequence[str]) -> None:
+    """At most one row per key: a second row would duplicate rows of every table joined to it."""
+    counts = table.aggregate(rows=ibis._.count(), keys=ibis.struct({k: table[k] for k in key}).nunique())
+    row = counts.to_pyarrow().to_pylist()[0]
+    if row["rows"] != row["keys"]:
+        raise ContractError(f"analysis '{step.name}': {what} has {row['rows'] - row['keys']} row(s) more than "
+                            f"one per {', '.join(key)}")
+
+
+def _check_new(base: ir.Table, columns: list[str], step: Step) -> None:
     clash = [c for c in columns if c in base.columns]
     if clash:
-        raise ValueError(f"analysis '{step}' adds columns that already exist: {clash}")
+        raise ContractError(f"analysis '{step.name}' adds columns that already exist: {clash}")
 
 
 class _Widened:
@@ -112,73 +162,89 @@ class _Widened:
     anew. The base interactions are saved by the first step that widens them (their join to
     `posts` is cheap to repeat until then), and the last saved versions become the result tables
     by a rename.
+
+    Each step's columns must hold one row per key: columns saved into a scratch table are checked
+    there; a widened table saved by a join must keep the row count of the input table.
     """
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, rows: dict[str, int]) -> None:
         self.workspace = workspace
+        self.updates = workspace.in_place()
+        self.rows = rows  # the row count each table keeps: one per account, one per interaction
         self.versions = {"accounts": 0, "interactions": 0}
         self.saved: dict[str, str | None] = {"accounts": None, "interactions": None}
         self.current: dict[str, bool] = {"accounts": False, "interactions": False}
 
-    def keep(self, target: str, table: ir.Table) -> ir.Table:
+    def keep(self, target: str, table: ir.Table, step: Step | None = None) -> ir.Table:
         self.versions[target] += 1
         name = f"_scratch_{target}_{self.versions[target]}"
         saved = self.workspace.save(name, table)
         self._drop_previous(target)
         self.saved[target], self.current[target] = name, True
+        if step is not None:
+            rows = int(saved.count().to_pyarrow().as_py())
+            if rows != self.rows[target]:
+                raise ContractError(f"analysis '{step.name}': its {target} columns hold more than one row per "
+                                    f"key ({rows:,} rows after the join, {self.rows[target]:,} before)")
         return saved
 
-    def _in_place(self, target: str) -> str | None:
-        """The saved table to add columns to, when the engine can and the table is up to date."""
-        if self.current[target] and hasattr(self.workspace, "add_columns") and hasattr(self.workspace, "add_derived"):
-            return self.saved[target]
+    def _in_place(self, target: str) -> tuple[InPlaceUpdates, str] | None:
+        """The engine's in-place updates and the saved table to add columns to, when the table is up to date."""
+        saved = self.saved[target]
+        if self.updates is not None and self.current[target] and saved is not None:
+            return self.updates, saved
         return None
 
-    def widen(self, target: str, table: ir.Table, columns: TableLike, key: str, step: str) -> ir.Table:
+    def widen(self, target: str, table: ir.Table, columns: TableLike, key: str, step: Step) -> ir.Table:
         """`table` with the columns of `columns` (keyed by `key`), as by a left join."""
         new = [c for c in as_table(columns).columns if c != key]
         _check_new(table, new, step)
-        saved = self._in_place(target)
-        if saved is not None or isinstance(columns, pa.Table):
+        in_place = self._in_place(target)
+        if in_place is not None or isinstance(columns, pa.Table):
             # Computed once into a scratch table: the in-place update reads it by name, and an Arrow
             # table is handed to the engine once. Otherwise the widened table is computed in one query.
-            scratch = f"_scratch_{step}_{target}_columns"
+            scratch = f"_scratch_{step.name}_{target}_columns"
             narrow = self.workspace.save(scratch, columns)
             try:
-                return self._widen(target, table, narrow, key, new, saved)
+                check_keys(step, f"its {target} columns", narrow, (key,))
+                return self._widen(target, table, narrow, key, new, in_place, step)
             finally:
                 self.workspace.drop(scratch)
-        return self._widen(target, table, columns, key, new, saved)
+        return self._widen(target, table, as_table(columns), key, new, in_place, step)
 
     def _widen(self, target: str, table: ir.Table, columns: ir.Table, key: str, new: list[str],
-               saved: str | None) -> ir.Table:
-        if saved is not None:
-            widened = self.workspace.add_columns(saved, columns, key)  # type: ignore[attr-defined]
+               in_place: tuple[InPlaceUpdates, str] | None, step: Step) -> ir.Table:
+        if in_place is not None:
+            updates, saved = in_place
+            widened = updates.add_columns(saved, columns, key)
             if widened is not None:
                 return widened
         joined = table.left_join(columns, key)
-        return self.keep(target, joined.select(*table.columns, *new))
+        return self.keep(target, joined.select(*table.columns, *new), step)
 
     def derive(self, target: str, table: ir.Table, expressions: dict[str, Callable[[ir.Table], ir.Value]],
-               key: str, step: str) -> ir.Table:
+               key: str, step: Step) -> ir.Table:
         """`table` with columns computed row by row from it: in place, else left as expressions."""
         _check_new(table, list(expressions), step)
         values = {name: make(table) for name, make in expressions.items()}
-        saved = self._in_place(target)
-        if saved is not None:
-            return self.workspace.add_derived(saved, table, values, key)  # type: ignore[attr-defined]
+        in_place = self._in_place(target)
+        if in_place is not None:
+            updates, saved = in_place
+            return updates.add_derived(saved, table, values, key)
         self.current[target] = False
         return table.mutate(**values)
 
     def finish(self, target: str, table: ir.Table, result: str) -> None:
-        if self.current[target] and self.saved[target] is not None:
-            self.workspace.rename(self.saved[target], result)  # type: ignore[arg-type]
+        saved = self.saved[target]
+        if self.current[target] and saved is not None:
+            self.workspace.rename(saved, result)
             self.saved[target] = None
         else:
             self.workspace.save(result, table)
             self._drop_previous(target)
 
     def _drop_previous(self, target: str) -> None:
-        if self.saved[target] is not None:
-            self.workspace.drop(self.saved[target])  # type: ignore[arg-type]
+        saved = self.saved[target]
+        if saved is not None:
+            self.workspace.drop(saved)
             self.saved[target] = None

@@ -21,6 +21,7 @@ import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from ..schema import TABLES
+from ..store.models import SIDE_TABLES
 from ..store.store import RESULT_PREFIX, Store, quote_identifier
 
 TableLike = Union[ir.Table, pa.Table]
@@ -55,7 +56,23 @@ class Workspace(Protocol):
         """Make the saved `result_*` tables and the summary the store's results."""
         ...
 
+    def in_place(self) -> InPlaceUpdates | None:
+        """The engine's way to add columns to a saved table without rewriting it, if it has one."""
+        ...
+
     def close(self) -> None:
+        ...
+
+
+class InPlaceUpdates(Protocol):
+    """Adding columns to a saved table in place (DuckDB); engines with immutable files (Spark) have none."""
+
+    def add_columns(self, name: str, columns: ir.Table, key: str, *, force: bool = False) -> ir.Table | None:
+        """Add keyed columns (as a left join would); None when rewriting the table is cheaper."""
+        ...
+
+    def add_derived(self, name: str, table: ir.Table, values: dict[str, ir.Value], key: str) -> ir.Table:
+        """Add columns computed row by row from the saved table itself."""
         ...
 
 
@@ -76,7 +93,13 @@ class DuckDBWorkspace:
 
     def inputs(self) -> dict[str, ir.Table]:
         self.store.require_data()
-        return {name: self.backend.table(name) for name in TABLES if self.store.has_table(name)}
+        present = set(self.store.tables())
+        inputs = {name: self.backend.table(name) for name in TABLES if name in present}
+        inputs.update({name: self.backend.table(table) for name, table in SIDE_TABLES.items() if table in present})
+        return inputs
+
+    def in_place(self) -> InPlaceUpdates:
+        return self
 
     def clear_results(self) -> None:
         for old in self.store.result_names():
@@ -108,7 +131,9 @@ class DuckDBWorkspace:
                  and not any(select.args.get(part) for part in ("joins", "where", "group", "with", "distinct"))
                  and not any(p.find(exp.Window, exp.AggFunc, exp.Subquery) for p in select.expressions))
         if not plain:
-            return self.add_columns(name, table.select(key, **values), key, force=True)  # type: ignore[return-value]
+            widened = self.add_columns(name, table.select(key, **values), key, force=True)
+            assert widened is not None  # forced: never declined
+            return widened
         assignments = []
         for projection in select.expressions:
             value = projection.this if isinstance(projection, exp.Alias) else projection
@@ -129,7 +154,7 @@ class DuckDBWorkspace:
         tables of at most `KEYED_UPDATE_MAX_ROWS` rows (`force` for any size)."""
         table, q = quote_identifier(name), quote_identifier
         if not force:
-            rows = self.store.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+            rows = self.store.count(name)
             if rows > KEYED_UPDATE_MAX_ROWS:
                 return None
         new = [c for c in columns.columns if c != key]
@@ -155,4 +180,4 @@ class DuckDBWorkspace:
         pass
 
 
-__all__ = ["DuckDBWorkspace", "TableLike", "Workspace", "as_table"]
+__all__ = ["DuckDBWorkspace", "InPlaceUpdates", "TableLike", "Workspace", "as_table"]

@@ -41,8 +41,10 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from .. import conversion
 from ..errors import ConfigError, DatasetError
-from ..schema import BOOLEAN, DATE, FLOAT, INTEGER, MANDATORY_TABLES, STRING, TABLES, TIMESTAMP
+from ..schema import MANDATORY_TABLES, TABLES
+from ..store.models import SIDE_TABLES
 from ..store.store import RESULT_PREFIX, Store, quote_identifier
 from . import TableLike, as_table
 
@@ -66,13 +68,7 @@ SESSION_CONF = {
 # Only when this module starts the session (core settings cannot change on a running one).
 START_CONF = {"spark.ui.showConsoleProgress": "false"}
 
-# Store tables (not dataset tables) an analysis reads: the audience model trained by `liens audience train`.
-STORE_SIDE_TABLES = ("_liens_audience_model",)
 
-_IBIS_TYPES = {STRING: "string", TIMESTAMP: "timestamp", DATE: "date", INTEGER: "int64",
-               FLOAT: "float64", BOOLEAN: "boolean"}
-_TRUE = ("true", "t", "1", "yes", "y", "oui", "vrai")
-_FALSE = ("false", "f", "0", "no", "n", "non", "faux")
 
 
 def spark_session(master: str | None = None, *, conf: dict[str, str] | None = None,
@@ -340,26 +336,29 @@ class SparkWorkspace:
         if missing:
             raise DatasetError(f"the dataset has no '{missing[0]}' table", file=self.dataset,
                                expected="accounts, posts and interactions as Parquet")
-        self._share_store_tables()
-        tables = {}
+        tables = self._share_store_tables()
         for name, paths in sources.items():
             frame = self.session.read.parquet(*paths)
             view = f"_input_{name}"
             frame.createOrReplaceTempView(view)
-            tables[name] = canonical(self.backend.table(view), name)
+            tables[name] = canonical(self.backend.table(view), name,
+                                     file=None if self.dataset is None else _label(paths))
         return tables
 
-    def _share_store_tables(self) -> None:
-        """Tables of the store that analyses read besides the dataset (a trained audience model),
-        registered under the same name so `ctx.backend.table(...)` finds them on Spark too."""
+    def _share_store_tables(self) -> dict[str, ir.Table]:
+        """Tables of the store that analyses read besides the dataset (a trained audience model), by
+        their input names (`store.models.SIDE_TABLES`), as on DuckDB."""
+        shared: dict[str, ir.Table] = {}
         if self.store is None or not _is_local(self.backend.work_dir):
-            return
-        for name in STORE_SIDE_TABLES:
-            if self.store.has_table(name):
-                target = os.path.join(_local(self.backend.work_dir), f"side-{name.lstrip('_')}.parquet")
+            return shared
+        for name, table in SIDE_TABLES.items():
+            if self.store.has_table(table):
+                target = os.path.join(_local(self.backend.work_dir), f"side-{table.lstrip('_')}.parquet")
                 self.store.con.execute(
-                    f"COPY (SELECT * FROM {quote_identifier(name)}) TO '{_sql_text(target)}' (FORMAT PARQUET)")
-                self.session.read.parquet(target).createOrReplaceTempView(name)
+                    f"COPY (SELECT * FROM {quote_identifier(table)}) TO '{_sql_text(target)}' (FORMAT PARQUET)")
+                self.session.read.parquet(target).createOrReplaceTempView(table)
+                shared[name] = self.backend.table(table)
+        return shared
 
     def _dataset_sources(self) -> dict[str, list[str]]:
         assert self.dataset is not None
@@ -434,6 +433,10 @@ class SparkWorkspace:
                     con.execute(f"{select} arrow")
             store.save_summary(summary, con)
 
+    def in_place(self) -> None:
+        """Spark's Parquet files are immutable: a widened table is always saved anew."""
+        return None
+
     def close(self) -> None:
         if not self.keep_work_dir:
             self.backend.delete_path(self.backend.work_dir)
@@ -441,49 +444,28 @@ class SparkWorkspace:
             self.session.stop()
 
 
+def _label(paths: list[str]) -> str:
+    """How a user finds a table's files (as the loader names a dataset's)."""
+    return paths[0] if len(paths) == 1 else f"{os.path.dirname(paths[0].rstrip('/'))}/ ({len(paths)} files)"
+
+
 def _sql_text(text: str) -> str:
     return text.replace("'", "''")
 
 
-def _trim(value: ir.StringValue) -> ir.StringValue:
-    """The loader's `NULLIF(trim(x), '')`: spaces (not other whitespace) trimmed, empty text missing."""
-    return value.re_replace(r"^ +| +$", "").nullif("")
-
-
-def canonical(table: ir.Table, name: str) -> ir.Table:
+def canonical(table: ir.Table, name: str, *, file: str | None = None) -> ir.Table:
     """The table with the canonical columns and types of `schema.py`, as the loader stores them.
 
     Canonical columns come first in their declared order (absent ones as typed nulls), then the
-    extra columns as text, like the store's tables.
+    extra columns as text, like the store's tables. With `file` (what the table was read from),
+    the table is first refused as the loader refuses a file (`conversion.validate_table`), and rows
+    repeated whole are kept once, as the loader keeps them; the store's own tables were checked
+    when they were loaded. The conversion and its checks are `liens.conversion`'s, shared with the
+    loader.
     """
-    spec = TABLES[name]
-    columns: dict[str, ir.Value] = {}
-    for col in spec.columns:
-        target = _IBIS_TYPES[col.type]
-        if col.name not in table.columns:
-            columns[col.name] = ibis.null().cast(target)
-            continue
-        value = table[col.name]
-        if value.type().is_string():
-            value = _trim(value)
-            if col.type == BOOLEAN:
-                low = value.lower()
-                value = ibis.cases((low.isin(_TRUE), True), (low.isin(_FALSE), False), else_=ibis.null().cast("boolean"))
-            elif col.type == INTEGER:
-                value = value.try_cast("float64").try_cast("int64")
-            elif col.type != STRING:
-                value = value.try_cast(target)
-        else:
-            value = value.cast(target)
-            if col.type == STRING:
-                value = _trim(value)
-        if col.allowed:
-            value = value.lower()
-        columns[col.name] = value
-    for extra in table.columns:
-        if spec.column(extra) is None:
-            columns[extra] = table[extra].cast("string") if not table[extra].type().is_string() else table[extra]
-    return table.select(**columns)
+    duplicated = file is not None and conversion.validate_table(table, name, file=file)
+    converted = conversion.canonical_table(table, name)
+    return converted.distinct() if duplicated else converted
 
 
 __all__ = ["SESSION_CONF", "SparkBackend", "SparkWorkspace", "canonical", "connect_spark", "spark_session"]

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ..store.store import RESULT_PREFIX, Store
+from .store import RESULT_PREFIX, Store
 
 
 # Tables whose rows have no order of their own (one row per account, per interaction).

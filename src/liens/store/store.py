@@ -12,13 +12,12 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import StoreError
-from ..schema import DUCKDB_TYPES, TABLES
+from ..schema import DUCKDB_TYPES, STORE_SUFFIXES, TABLES
 
 DEFAULT_STORE = "liens.duckdb"
 RESULT_PREFIX = "result_"
 META_TABLE = "_liens_meta"
 SUMMARY_KEY = "summary"
-STORE_SUFFIXES = (".duckdb", ".db")
 # 10M interactions on a 2-core machine ran fastest with it (docs/scale.md: 2.5 GB and 1.5 GB were slower).
 DEFAULT_MEMORY_LIMIT = "2GB"
 
@@ -136,8 +135,7 @@ class Store:
     # -- the summary of the last analysis -----------------------------------------------------
     def summary(self) -> dict[str, Any]:
         """The headline figures of the last `analyze` (what `summary.json` holds); {} before one."""
-        raw = self.meta(SUMMARY_KEY)
-        return {} if raw is None else dict(json.loads(raw))
+        return read_summary(self.con)
 
     def save_summary(self, summary: dict[str, Any], con: duckdb.DuckDBPyConnection | None = None) -> None:
         self.set_meta(SUMMARY_KEY, json.dumps(summary, default=str), con)
@@ -166,6 +164,16 @@ class Store:
 
 def quote_identifier(name: str) -> str:
     return _quote(name)
+
+
+def read_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The summary kept in a store, through any connection to it (the dashboard's cursors); {} before one."""
+    kept = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
+                       "AND table_catalog = current_database() AND table_name = ?", [META_TABLE]).fetchone()
+    if not kept or not kept[0]:
+        return {}
+    row = con.execute(f"SELECT value FROM {META_TABLE} WHERE key = ?", [SUMMARY_KEY]).fetchone()
+    return {} if row is None else dict(json.loads(row[0]))
 
 
 def has_store_suffix(path: str | Path) -> bool:

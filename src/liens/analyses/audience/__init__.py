@@ -16,10 +16,11 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from ..base import Context, Output
+from ...store.models import AUDIENCE_MODEL
+from ..base import Context, Output, Step, TableOutput
 from .assess import Assessment, assess, empty_spikes
 from .bursts import SPIKE_SCHEMA
-from .model import TrainedModel, load_from_backend
+from .model import TrainedModel, from_table
 
 ACCOUNT_SCHEMA = pa.schema([("account_id", pa.string()), ("fake_score", pa.float64()), ("audience_label", pa.string()),
                             ("audience_reasons", pa.string()), ("audience_reason_codes", pa.string())])
@@ -63,7 +64,7 @@ def scorer_name(model: TrainedModel | None) -> str:
 def audience(ctx: Context) -> Output:
     settings = ctx.config.audience
     follows, series = ctx.table("follows"), ctx.table("audience")
-    model = load_from_backend(ctx.backend)
+    model = from_table(ctx.table(AUDIENCE_MODEL))
     empty_accounts = ACCOUNT_SCHEMA.empty_table()
     if not ctx.brand_ids or (follows is None and series is None):
         reason = NEEDS_FOLLOWS if ctx.brand_ids else "the audience analysis needs to know the brand's accounts"
@@ -117,3 +118,15 @@ def vetting_row(account: str, result: Assessment, accounts: Any, follows: Any) -
 
 
 __all__ = ["audience", "assess", "Assessment", "vetting_row", "period", "NEEDS_FOLLOWS"]
+
+
+STEP = Step(
+    "audience", audience,
+    reads=("accounts", "posts", "follows", "audience", AUDIENCE_MODEL),
+    tables=(
+        TableOutput("bursts", ("owner_id", "series", "start_date"), ("owner_id", "date", "start_date", "end_date", "days", "gain", "expected_gain", "excess", "score", "cohort_size", "cohort_fake_share", "usual_fake_share", "excess_fake_share", "post_id", "post_engagement_ratio", "campaign", "kind", "is_bought", "explanation", "series")),
+        TableOutput("growth_spikes", ("owner_id", "series", "start_date"), ("owner_id", "date", "start_date", "end_date", "days", "gain", "expected_gain", "excess", "score", "cohort_size", "cohort_fake_share", "usual_fake_share", "excess_fake_share", "post_id", "post_engagement_ratio", "campaign", "kind", "is_bought", "explanation", "series")),
+        TableOutput("vetting", ("account_id",), tuple(VETTING_SCHEMA.names), optional=True),
+    ),
+    account_columns=("fake_score", "audience_label", "audience_reasons", "audience_reason_codes"),
+)

@@ -11,30 +11,20 @@ from typing import Any
 
 import ibis
 import pandas as pd
+import pyarrow as pa
 
 from ...config import Config
 from ...engine import connect
-from ...errors import AnalysisError, LiensError
+from ...errors import AnalysisError
+from ...readers.labels import read_labels
 from ...schema import TABLES
+from ...store.models import AUDIENCE_LABELS, AUDIENCE_MODEL, save_audience_model, side_table
 from ...store.store import RESULT_PREFIX, Store
 from ..common import brand_account_ids
 from ..core import base_interactions
 from . import Assessment, assess, vetting_row
 from .features import activity_table, follower_frames, labelled_rows
-from .model import LABELS_TABLE, TrainedModel, cross_validate, fit, load_from_backend, parse_labels, save
-
-
-def read_labels(path: str | Path) -> pd.DataFrame:
-    """A labels CSV (account_id,label) as a frame; a clear error when it cannot be read."""
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise LiensError(f"labels file {path} does not exist") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise LiensError(f"labels file {path} is not a readable CSV ({str(error).splitlines()[0]})") from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    return frame
+from .model import TrainedModel, cross_validate, fit, from_table, parse_labels, to_row
 
 
 class _Inputs:
@@ -80,8 +70,10 @@ def train_model(store: Store, labels: pd.DataFrame | str | Path, config: Config 
     parsed = parse_labels(frame, known)
     features = labelled_features(inputs, parsed)
     model = fit(features, parsed.is_fake.to_numpy(), trees=config.audience.model_trees, seed=config.audience.seed)
-    with store.transaction() as con:
-        save(con, model, parsed)
+    labels_table = pa.Table.from_pandas(
+        parsed[["account_id", "label", "is_fake"]].astype({"account_id": str, "label": str, "is_fake": int}),
+        preserve_index=False)
+    save_audience_model(store, to_row(model), labels_table)
     return model
 
 
@@ -89,9 +81,10 @@ def evaluate_model(store: Store, config: Config | None = None, *, folds: int | N
                    repeats: int | None = None) -> dict[str, Any]:
     """Repeated stratified cross-validation of the model on the labels it was trained on."""
     config = config or Config()
-    if not store.has_table(LABELS_TABLE):
+    stored = side_table(store, AUDIENCE_LABELS)
+    if stored is None:
         raise AnalysisError("no labelled accounts in this store: run `liens audience train LABELS.csv` first")
-    labels = store.arrow(LABELS_TABLE).to_pandas()
+    labels = stored.to_pandas()
     inputs = _Inputs(store, config)
     features = labelled_features(inputs, labels)
     settings = config.audience
@@ -100,7 +93,7 @@ def evaluate_model(store: Store, config: Config | None = None, *, folds: int | N
 
 
 def stored_model(store: Store) -> TrainedModel | None:
-    return load_from_backend(connect(store))
+    return from_table(side_table(store, AUDIENCE_MODEL))
 
 
 def vet_account(store: Store, account_id: str, config: Config | None = None, *,
@@ -117,6 +110,6 @@ def vet_account(store: Store, account_id: str, config: Config | None = None, *,
         raise AnalysisError(f"account '{account_id}' is not in the store's accounts table")
     result = assess(accounts=accounts, activity=inputs.activity, follows=follows, audience=inputs.tables.get("audience"),
                     posts=inputs.tables["posts"], interactions=inputs.interactions, owners=[account_id],
-                    settings=config.audience, model=load_from_backend(inputs.backend), span=inputs.span,
+                    settings=config.audience, model=stored_model(store), span=inputs.span,
                     sample=sample or config.audience.vet_sample)
     return vetting_row(account_id, result, accounts, follows), result

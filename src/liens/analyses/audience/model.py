@@ -18,13 +18,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ...errors import AnalysisError
 from .features import FEATURES
 from .scoring import score_profiles
 
-MODEL_TABLE = "_liens_audience_model"
-LABELS_TABLE = "_liens_audience_labels"
 # joined_in_burst is known only after the bursts are found from the first scores: it is added to the
 # model's log-odds as in the default scorer rather than learnt.
 MODEL_FEATURES = tuple(f for f in FEATURES if f != "joined_in_burst")
@@ -134,20 +133,10 @@ def to_bytes(model: TrainedModel) -> bytes:
     return buffer.getvalue()
 
 
-def save(con: Any, model: TrainedModel, labels: pd.DataFrame) -> None:
-    """Replace the stored model and its labels (a DuckDB connection, inside the caller's transaction)."""
-    con.execute(f"CREATE OR REPLACE TABLE {MODEL_TABLE} (trained_at VARCHAR, kind VARCHAR, features VARCHAR, "
-                "n_labels BIGINT, n_fake BIGINT, model BLOB)")
-    con.execute(f"INSERT INTO {MODEL_TABLE} VALUES (?, ?, ?, ?, ?, ?)",
-                [model.trained_at, "random_forest", json.dumps(model.features), model.n_labels, model.n_fake,
-                 to_bytes(model)])
-    con.execute(f"CREATE OR REPLACE TABLE {LABELS_TABLE} (account_id VARCHAR, label VARCHAR, is_fake INTEGER)")
-    frame = labels[["account_id", "label", "is_fake"]].astype({"account_id": str, "label": str, "is_fake": int})
-    con.register("_liens_labels_in", frame)
-    try:
-        con.execute(f"INSERT INTO {LABELS_TABLE} SELECT account_id, label, is_fake FROM _liens_labels_in")
-    finally:
-        con.unregister("_liens_labels_in")
+def to_row(model: TrainedModel) -> dict[str, Any]:
+    """The model as the store keeps it (`store.models.save_audience_model`)."""
+    return {"trained_at": model.trained_at, "kind": "random_forest", "features": json.dumps(model.features),
+            "n_labels": model.n_labels, "n_fake": model.n_fake, "model": to_bytes(model)}
 
 
 def from_row(row: dict[str, Any]) -> TrainedModel:
@@ -157,12 +146,9 @@ def from_row(row: dict[str, Any]) -> TrainedModel:
                         int(row["n_fake"]))
 
 
-def load_from_backend(backend: Any) -> TrainedModel | None:
-    """The stored model, through an Ibis backend (what an analysis has), or None."""
-    try:
-        if MODEL_TABLE not in backend.list_tables():
-            return None
-        rows = backend.table(MODEL_TABLE).to_pyarrow().to_pylist()
-    except Exception:  # a backend without the table (e.g. Spark reading only the canonical tables)
+def from_table(table: Any) -> TrainedModel | None:
+    """The model kept in the store's side table (an Ibis or Arrow table, as the workspace gives it), or None."""
+    if table is None:
         return None
+    rows = (table if isinstance(table, pa.Table) else table.to_pyarrow()).to_pylist()
     return from_row(rows[0]) if rows else None

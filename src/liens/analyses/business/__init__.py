@@ -19,7 +19,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from ...errors import ConfigError
-from ..base import Context, Output
+from ..base import Context, Output, Step, TableOutput
 from .attribution import MODELS, attribution, attribution_summary, touches
 from .cost import campaign_impact, campaign_periods, cost_summary, cost_table, read_costs
 from .funnel import followers_by_grain, funnel, funnel_summary, people
@@ -201,3 +201,18 @@ def business(ctx: Context) -> Output:
         item.setdefault("level", "warning")
     summary["business_warnings"] = warnings
     return Output(tables=tables, summary=summary)
+
+
+STEP = Step(
+    "business", business,
+    reads=("posts", "interactions", "identities", "conversions", "follows", "audience", "costs"),
+    tables=(
+        TableOutput("conversions", ("conversion_id",), ("conversion_id", "kind", "occurred_at", "account_id", "value", "currency", "source", "campaign", "member_id", "linked_by", "platform", "first_engaged_at", "days_to_convert", "account_known"), optional=True),
+        TableOutput("funnel", ("period", "platform", "segment_by", "segment"), ("period", "platform", "segment_by", "segment", "followers", "followers_all", "engaged_members", "members_with_intent", "converted_members", "converted_after_engaging", "intent_rate", "conversion_rate", "median_days_to_convert")),
+        TableOutput("attribution_touches", ("conversion_id", "interaction_id"), ("conversion_id", "member_id", "conversion_kind", "occurred_at", "interaction_id", "kind", "touched_at", "post_id", "format", "campaign", "topic", "days_before", "touches_in_window", "first_touch", "last_touch", "linear", "value_linear"), optional=True),
+        TableOutput("attribution", ("dimension", "value"), ("dimension", "value", "conversions", "touches", "first_touch", "last_touch", "linear", "value_linear", "first_touch_share", "last_touch_share", "linear_share", "likes", "likes_share", "rank_by_conversions", "rank_by_likes"), optional=True),
+        TableOutput("cost_of_engagement", ("scope", "scope_value", "period_start", "period_end"), ("scope", "scope_value", "period_start", "period_end", "lines", "amount", "hours", "cost", "currency", "engaged_members", "leads", "conversions", "conversion_value", "cost_per_engaged_member", "cost_per_lead", "cost_per_conversion", "hours_per_conversion", "return_on_engagement"), optional=True),
+        TableOutput("campaign_impact", ("campaign", "window"), ("campaign", "window", "start", "end", "days", "data_coverage", "engaged_members", "new_members", "conversions", "conversion_value", "new_followers", "engaged_lift", "conversions_lift")),
+        TableOutput("goals", ("goal", "period_start"), ("goal", "metric", "filters", "comparison", "target", "period", "period_start", "period_end", "as_of", "elapsed_share", "actual", "expected_by_now", "progress", "status", "note", "note_codes")),
+    ),
+)

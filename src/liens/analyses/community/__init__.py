@@ -17,7 +17,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from ..base import Context, Output
+from ..base import Context, Output, Step, TableOutput
 from ..common import safe_ratio
 from .ambassadors import KINDS, ambassadors, primary_kinds
 from .content import content_figures, post_figures
@@ -198,3 +198,19 @@ def _lethargic(ctx: Context, ids: ir.Table, members: ir.Table, followers: int | 
     if not followers:
         return None, None
     return None, max(0.0, 1.0 - active / followers)
+
+
+STEP = Step(
+    "community", community,
+    reads=("accounts", "posts", "interactions", "follows", "identities"),
+    tables=(
+        TableOutput("members", ("member_id",), ("member_id", "accounts", "engagement_score", "engagement_score_raw", "clean_interactions", "raw_interactions", "first_active_at", "last_active_at", "active_weeks", "love", "member_level", "member_status", "threads", "brand_turns", "is_ambassador", "ambassador_kind", "ambassador_kinds")),
+        TableOutput("posts", ("post_id",), ("post_id", "author_id", "created_at", "platform", "format", "campaign", "likes", "clean_likes", "raw_interactions", "clean_interactions", "raw_engagement", "clean_engagement", "engaged_members", "clean_share", "likes_rank", "real_rank", "rank_change")),
+        TableOutput("content", ("dimension", "value"), ("dimension", "value", "posts", "likes_per_post", "raw_engagement_per_post", "clean_engagement_per_post", "raw_engagement", "clean_engagement", "likes_rank", "real_rank")),
+        TableOutput("cohorts", ("cohort", "month"), ("cohort", "month", "months_since", "cohort_size", "active_members", "retention")),
+        TableOutput("periods", ("month",), ("month", "raw_interactions", "clean_interactions", "raw_engagement", "clean_engagement", "active_members", "new_members", "returning_members", "churned_members")),
+        TableOutput("ambassadors", ("account_id", "kind"), ("account_id", "member_id", "kind", "evidence_count", "key_evidence", "evidence_weeks", "evidence_items", "week_share", "first_at", "last_at", "example_interaction_ids", "strength", "rank")),
+    ),
+    account_columns=("member_id", "engagement_score", "engagement_score_raw", "member_level", "active_weeks", "is_ambassador", "ambassador_kind"),
+    interaction_columns=("engagement_weight",),
+)

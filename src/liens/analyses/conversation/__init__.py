@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ...config import ConversationSettings
-from ..base import Context, Output
+from ..base import Context, Output, Step, TableOutput
 from ._text import is_question, normalise
 from .intent import INTENTS, default_model
 from .language import detect_languages
@@ -256,3 +256,16 @@ def conversation(ctx: Context) -> Output:
         interaction_columns=columns,
         summary=summary,
     )
+
+
+STEP = Step(
+    "conversation", conversation,
+    reads=("posts", "interactions", "conversions", "identities"),
+    tables=(
+        TableOutput("unanswered", ("interaction_id",), ("rank", "urgency", "interaction_id", "kind", "actor_id", "created_at", "post_id", "platform", "language", "intent", "intent_confidence", "sentiment", "text", "waiting_hours")),
+        TableOutput("leads", ("interaction_id",), ("account_id", "interaction_id", "intent", "kind", "created_at", "text", "language", "answered", "response_minutes", "converted", "conversion_kind", "converted_at")),
+        TableOutput("topics", ("topic_id",), ("topic_id", "label", "terms", "posts", "texts", "raw_engagement", "clean_engagement", "clean_engagement_per_post", "share_of_clean_engagement")),
+        TableOutput("weak_signals", ("signal", "kind"), ("signal", "kind", "recent_authors", "baseline_authors", "recent_rate", "baseline_rate", "lift", "p_value", "q_value", "window_start", "window_end")),
+    ),
+    interaction_columns=("language", "intent", "intent_confidence", "sentiment", "sentiment_score", "needs_answer", "answered", "response_minutes"),
+)
