@@ -103,7 +103,7 @@ _DUCKDB = """
 from liens.config import Config
 from liens.store import Store, load_path
 from liens.analyses.runner import run_analyses
-from liens.presentation.results_folder import write_results
+from liens.store.results_folder import write_results
 import ibis.backends.duckdb
 from liens.engines import DuckDBWorkspace
 profile(ibis.backends.duckdb.Backend)
@@ -127,7 +127,7 @@ from liens.config import Config
 from liens.store import Store
 from liens.analyses.runner import run_analyses
 from liens.engines.spark import spark_session
-from liens.presentation.results_folder import write_results
+from liens.store.results_folder import write_results
 from liens.engines.spark import SparkBackend
 profile(SparkBackend)
 begin, cpu_begin = time.perf_counter(), time.process_time()

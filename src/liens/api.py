@@ -1,30 +1,62 @@
-"""The Python API, for notebooks and scripts: the CLI is a thin layer over these functions."""
+"""The Python API, for notebooks and scripts, and the one façade the CLI and the dashboard use.
+
+Every function takes a store as a path or as an open `Store`; given a path, it opens the store for
+the call and closes it after. Nothing here prints or renders: the presentation layer does.
+"""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Union
 
+import pandas as pd
 import pyarrow as pa
 
+from .analyses.audience.api import evaluate_model, stored_model, train_model, vet_account
+from .analyses.audience.model import TrainedModel
+from .analyses.audience.scoring import reasons_text
+from .analyses.business import remeasure_goals
+from .analyses.business.attribution import MODELS as ATTRIBUTION_MODELS
+from .analyses.community import KINDS as AMBASSADOR_KINDS
+from .analyses.community import LEVELS as MEMBER_LEVELS
 from .analyses.runner import run_analyses
-from .config import Config, load_config
+from .config import CommunitySettings, Config, PodSettings, describe, load_config
+from .engine import connect
+from .errors import AnalysisError, ConfigError, ContractError, LiensError, StoreError
 from .store import DEFAULT_STORE, LoadReport, Store, is_store_file, load_path
+from .store.store import RESULT_PREFIX, quote_identifier, read_summary
+from .store.privacy import ForgetReport
+from .store.privacy import forget as _forget
+from .store.privacy import pseudonymise as _pseudonymise
+from .store.results_folder import write_results
+
+StoreLike = Union[str, Path, Store]
 
 
-def open_store(path: str | Path = DEFAULT_STORE, *, read_only: bool = False) -> Store:
+def open_store(path: str | Path = DEFAULT_STORE, *, read_only: bool = False, compact: bool = False) -> Store:
     """Open (or create) a store file."""
-    return Store(path, read_only=read_only)
+    return Store(path, read_only=read_only, compact=compact)
 
 
-def load(dataset: str | Path, store: str | Path | Store = DEFAULT_STORE, *, fmt: str = "auto",
+@contextmanager
+def _opened(store: StoreLike, *, read_only: bool = False) -> Iterator[Store]:
+    """The store itself when one is given, else the file opened for the call and closed after it."""
+    if isinstance(store, Store):
+        yield store
+        return
+    with Store(store, read_only=read_only) as opened:
+        yield opened
+
+
+def load(dataset: str | Path, store: StoreLike = DEFAULT_STORE, *, fmt: str = "auto",
          mapping: str | Path | None = None, progress: Callable[[str], None] | None = None) -> LoadReport:
     """Load a dataset folder, DuckDB file or platform export into the store, all or nothing."""
-    if isinstance(store, Store):
-        return load_path(store, dataset, fmt=fmt, mapping=mapping, progress=progress)
-    with Store(store) as opened:
+    with _opened(store) as opened:
         return load_path(opened, dataset, fmt=fmt, mapping=mapping, progress=progress)
 
 
@@ -41,11 +73,11 @@ class Results:
     def table(self, name: str) -> pa.Table:
         return self.store.result(name)
 
-    def df(self, name: str) -> Any:
+    def df(self, name: str) -> pd.DataFrame:
         return self.table(name).to_pandas()
 
 
-def analyze(source: str | Path | Store | None = None, *, store: str | Path | Store | None = None,
+def analyze(source: StoreLike | None = None, *, store: StoreLike | None = None,
             out: str | Path | None = None, config: Config | None = None, engine: str = "duckdb",
             progress: Callable[[str], None] | None = None, **engine_options: Any) -> Results:
     """Analyse a store (or load a dataset into `store` first) and optionally write the results folder.
@@ -58,21 +90,20 @@ def analyze(source: str | Path | Store | None = None, *, store: str | Path | Sto
     `engine.open_workspace`). The results land in the store as with DuckDB.
     """
     config = config or load_config()
-    is_dataset = source is not None and not isinstance(source, Store) and not is_store_file(source)
-    opened = _resolve_store(source, store, out, is_dataset)
-    if is_dataset and engine == "spark":
-        engine_options["dataset"] = source
-    elif is_dataset:
-        load_path(opened, source, progress=progress)  # type: ignore[arg-type]
+    dataset = None if source is None or isinstance(source, Store) or is_store_file(source) else Path(source)
+    opened = _resolve_store(source, store, out, dataset is not None)
+    if dataset is not None and engine == "spark":
+        engine_options["dataset"] = dataset  # Spark reads the Parquet files itself
+    elif dataset is not None:
+        load_path(opened, dataset, progress=progress)
     summary = run_analyses(opened, config, engine=engine, progress=progress, **engine_options)
     if out is not None:
-        from .presentation.results_folder import write_results
-
         write_results(opened, out)
     return Results(opened, summary)
 
 
-def _resolve_store(source: Any, store: Any, out: Any, is_dataset: bool) -> Store:
+def _resolve_store(source: StoreLike | None, store: StoreLike | None, out: str | Path | None,
+                   is_dataset: bool) -> Store:
     if isinstance(source, Store):
         return source
     if isinstance(store, Store):
@@ -91,15 +122,23 @@ def _resolve_store(source: Any, store: Any, out: Any, is_dataset: bool) -> Store
     return Store(path)
 
 
-def results(store: str | Path | Store = DEFAULT_STORE) -> Results:
+def results(store: StoreLike = DEFAULT_STORE) -> Results:
     """The results already in a store."""
     opened = store if isinstance(store, Store) else Store(store, read_only=True)
     return Results(opened, opened.summary())
 
 
+def likely_fakes(store: Store, limit: int = 10) -> list[dict[str, Any]]:
+    """The followers the audience step scored most surely fake, with the codes of its reasons."""
+    if "fake_score" not in store.columns("result_accounts"):
+        return []
+    return list(store.con.execute(
+        "SELECT account_id, handle, fake_score, audience_label, audience_reason_codes FROM result_accounts "
+        "WHERE audience_label = 'fake' ORDER BY fake_score DESC, account_id LIMIT ?", [limit]).to_arrow_table().to_pylist())
+
+
 def generate(out: str | Path, *, accounts: int = 5000, seed: int = 0, **options: Any) -> dict[str, Any]:
     """Write a planted-truth world (dataset v1 plus `truth/`) to `out`."""
-    from .errors import ConfigError
     from .generate import generate_world
 
     try:
@@ -108,8 +147,32 @@ def generate(out: str | Path, *, accounts: int = 5000, seed: int = 0, **options:
         raise ConfigError(str(error)) from None
 
 
-# Audience quality beyond `analyze`: train a fake-follower model on your labels, evaluate it, vet an influencer.
-from .analyses.audience.api import evaluate_model, train_model, vet_account  # noqa: E402
+def goals(store: StoreLike, config: Config | None = None, *, as_of: str | date | None = None) -> list[dict[str, Any]]:
+    """Progress toward `config.goals`, measured again on the results of the last `analyze`."""
+    config = config or load_config()
+    if as_of is not None:
+        config.business.goals_as_of = str(as_of)
+    with _opened(store, read_only=True) as opened:
+        return list(remeasure_goals(connect(opened), config, opened.summary()).to_pylist())
 
-__all__ = ["Results", "analyze", "evaluate_model", "generate", "load", "open_store", "results", "train_model",
-           "vet_account"]
+
+def forget(store: StoreLike, account_id: str) -> ForgetReport:
+    """Delete one person (the account and its linked identities) from the store, everywhere."""
+    with _opened(store) as opened:
+        return _forget(opened, account_id)
+
+
+def pseudonymise(store: StoreLike, secret: str, *, drop_text: bool = False) -> dict[str, int]:
+    """Replace account ids by keyed hashes and remove names and bios (and texts with `drop_text`)."""
+    with _opened(store) as opened:
+        return dict(_pseudonymise(opened, secret, drop_text=drop_text))
+
+
+__all__ = [
+    "AMBASSADOR_KINDS", "ATTRIBUTION_MODELS", "AnalysisError", "CommunitySettings", "Config", "ConfigError",
+    "ContractError",
+    "DEFAULT_STORE", "ForgetReport", "LiensError", "LoadReport", "MEMBER_LEVELS", "PodSettings", "RESULT_PREFIX", "Results",
+    "Store", "StoreError", "StoreLike", "TrainedModel", "analyze", "describe", "evaluate_model", "forget",
+    "generate", "goals", "is_store_file", "likely_fakes", "load", "load_config", "open_store", "pseudonymise", "quote_identifier", "read_summary", "reasons_text",
+    "results", "stored_model", "train_model", "vet_account", "write_results",
+]

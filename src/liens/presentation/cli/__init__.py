@@ -10,7 +10,7 @@ import sys
 
 from rich.console import Console
 
-from ...errors import LiensError
+from ... import api
 from .common import app, err_console
 
 FEATURE_MODULES = [
@@ -31,7 +31,7 @@ for _module in FEATURE_MODULES:
 def main() -> None:
     try:
         app()
-    except LiensError as error:  # raised outside a command (e.g. while parsing options)
+    except api.LiensError as error:  # raised outside a command (e.g. while parsing options)
         err_console.print(f"Error / Erreur: {error}", markup=False)
         sys.exit(2)
     except KeyboardInterrupt:

@@ -10,10 +10,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from ...analyses.audience.api import evaluate_model, stored_model, train_model, vet_account
-from ...analyses.audience.scoring import reasons_text
-from ...config import load_config
-from ...store import Store
+from ... import api
 from ..i18n import format_number, format_percent, language, register, t
 from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, safe, use_language
 
@@ -33,8 +30,6 @@ register({
                                       "fr": "Authenticité de l'engagement (ni pods, ni faux)"},
     "aud_c_growth_integrity": {"en": "Growth integrity (share of growth not bought)",
                                "fr": "Intégrité de la croissance (part non achetée)"},
-    "aud_component": {"en": "Component", "fr": "Composante"},
-    "aud_value": {"en": "Value", "fr": "Valeur"},
     "aud_fake_share": {"en": "Fake followers: {share} (95% interval {low} – {high}) of {n} followers scored",
                        "fr": "Faux abonnés : {share} (intervalle à 95 % {low} – {high}) sur {n} abonnés évalués"},
     "aud_reachable": {"en": "Real reachable audience: {real} people (followers shown: {followers})",
@@ -50,8 +45,6 @@ register({
     "aud_bursts_none": {"en": "No anomalous follower spike.", "fr": "Aucun pic d'abonnés anormal."},
     "aud_bought": {"en": "{n} bought-follower burst(s), about {followers} bought followers.",
                    "fr": "{n} pic(s) d'abonnés achetés, environ {followers} abonnés achetés."},
-    "aud_col_date": {"en": "Date", "fr": "Date"},
-    "aud_col_owner": {"en": "Account", "fr": "Compte"},
     "aud_col_gain": {"en": "Gain", "fr": "Gain"},
     "aud_col_expected": {"en": "Expected", "fr": "Attendu"},
     "aud_col_zscore": {"en": "Score", "fr": "Score"},
@@ -72,7 +65,6 @@ register({
     "aud_fakes_title": {"en": "Most likely fake followers", "fr": "Abonnés les plus probablement faux"},
     "aud_col_handle": {"en": "Handle", "fr": "Pseudo"},
     "aud_col_fake_score": {"en": "Fake probability", "fr": "Probabilité de faux"},
-    "aud_col_label": {"en": "Label", "fr": "Catégorie"},
     "aud_col_reasons": {"en": "Reasons", "fr": "Raisons"},
     "aud_trained": {"en": "Model trained on {n} labelled accounts ({fake} fake) with {features} features; "
                           "`liens analyze` uses it from now on.",
@@ -121,15 +113,15 @@ def audience(
         return
     use_language(lang)
     if account is not None:
-        with Store(store) as opened:
-            row, result = vet_account(opened, account, load_config(config), sample=sample)
+        with api.open_store(store) as opened:
+            row, result = api.vet_account(opened, account, api.load_config(config), sample=sample)
         _print_vetting(row, result.summary, result.spikes)
         return
-    with Store(store, read_only=True) as opened:
+    with api.open_store(store, read_only=True) as opened:
         summary = opened.summary()
         names = opened.result_names()
         spikes = opened.result("growth_spikes").to_pandas() if "growth_spikes" in names else None
-        fakes = _likely_fakes(opened) if "accounts" in names else []
+        fakes = api.likely_fakes(opened) if "accounts" in names else []
     if "audience" not in summary.get("analyses", []) and "audience_skipped" not in summary:
         console.print(t("aud_none"))
         return
@@ -137,19 +129,11 @@ def audience(
     if spikes is not None:
         _print_spikes(spikes)
     if fakes:
-        table = Table(t("aud_col_handle"), t("aud_col_fake_score"), t("aud_col_label"), t("aud_col_reasons"), title=t("aud_fakes_title"))
+        table = Table(t("aud_col_handle"), t("aud_col_fake_score"), t("label"), t("aud_col_reasons"), title=t("aud_fakes_title"))
         for row in fakes:
             table.add_row(safe(row["handle"] or row["account_id"]), _pct(row["fake_score"]), row["audience_label"],
-                          safe(reasons_text(row["audience_reason_codes"], language())))
+                          safe(api.reasons_text(row["audience_reason_codes"], language())))
         console.print(table)
-
-
-def _likely_fakes(store: Store, limit: int = 10) -> list[dict]:
-    if "fake_score" not in store.columns("result_accounts"):
-        return []
-    return store.con.execute(
-        "SELECT account_id, handle, fake_score, audience_label, audience_reason_codes FROM result_accounts "
-        "WHERE audience_label = 'fake' ORDER BY fake_score DESC, account_id LIMIT ?", [limit]).fetch_arrow_table().to_pylist()
 
 
 def _print_summary(s: dict[str, Any]) -> None:
@@ -159,7 +143,7 @@ def _print_summary(s: dict[str, Any]) -> None:
         console.print(f"[bold]{t('aud_score', score=format_number(s['audience_quality_score'], decimals=1))}[/]")
     components = s.get("audience_components") or {}
     if components:
-        table = Table(t("aud_component"), t("aud_value"), title=t("aud_title"))
+        table = Table(t("component"), t("value"), title=t("aud_title"))
         for key, value in components.items():
             table.add_row(t(f"aud_c_{key}"), _pct(value))
         console.print(table)
@@ -198,7 +182,7 @@ def _print_spikes(spikes: Any) -> None:
     if not len(spikes):
         console.print(t("aud_bursts_none"))
         return
-    table = Table(t("aud_col_date"), t("aud_col_owner"), t("aud_col_gain"), t("aud_col_expected"), t("aud_col_zscore"), t("aud_col_cohort_fake"),
+    table = Table(t("date"), t("account"), t("aud_col_gain"), t("aud_col_expected"), t("aud_col_zscore"), t("aud_col_cohort_fake"),
                   t("aud_col_verdict"), t("aud_col_why"), title=t("aud_bursts_title"))
     for row in spikes.sort_values(["date", "owner_id"]).to_dict("records"):
         verdict = t(f"aud_kind_{row['kind']}")
@@ -225,8 +209,8 @@ def train(
 ) -> None:
     """Fit the follower model on your labelled accounts and keep it in the store (used by `liens analyze`)."""
     use_language(lang)
-    with Store(store) as opened:
-        model = train_model(opened, labels, load_config(config))
+    with api.open_store(store) as opened:
+        model = api.train_model(opened, labels, api.load_config(config))
     console.print(t("aud_trained", n=format_number(model.n_labels), fake=format_number(model.n_fake),
                     features=len(model.features)))
 
@@ -241,8 +225,8 @@ def evaluate(
 ) -> None:
     """Cross-validated accuracy, precision, recall, F1 and AUC of the model on your labels."""
     use_language(lang)
-    with Store(store) as opened:
-        figures = evaluate_model(opened, load_config(config), folds=folds, repeats=repeats)
+    with api.open_store(store) as opened:
+        figures = api.evaluate_model(opened, api.load_config(config), folds=folds, repeats=repeats)
     table = Table(t("aud_metric"), t("aud_mean"), t("aud_std"),
                   title=t("aud_eval_title", folds=figures["folds"], repeats=figures["repeats"],
                           n=format_number(figures["accounts"]), fake=format_number(figures["fake"])))

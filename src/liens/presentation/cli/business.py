@@ -9,12 +9,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from ...analyses.business import remeasure_goals
-from ...analyses.business.attribution import MODELS
-from ...config import load_config
-from ...engine import connect
-from ...errors import StoreError
-from ...store import Store
+from ... import api
 from ..i18n import format_number, format_percent, register, t
 from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, err_console, safe, use_language
 
@@ -38,7 +33,6 @@ register({
     "by_audience_label": {"en": "audience segment", "fr": "segment d'audience"},
     "by_follows_brand": {"en": "follower or not", "fr": "abonné ou non"},
     "col_group": {"en": "Group", "fr": "Groupe"},
-    "col_followers": {"en": "Followers", "fr": "Abonnés"},
     "col_engaged": {"en": "Engaged people", "fr": "Personnes engagées"},
     "col_intent": {"en": "Showed intent", "fr": "Intention exprimée"},
     "col_converted": {"en": "Converted", "fr": "Converties"},
@@ -56,8 +50,6 @@ register({
     "model_first_touch": {"en": "first touch", "fr": "premier contact"},
     "model_last_touch": {"en": "last touch", "fr": "dernier contact"},
     "model_linear": {"en": "linear", "fr": "linéaire"},
-    "col_post": {"en": "Post", "fr": "Publication"},
-    "col_format": {"en": "Format", "fr": "Format"},
     "col_credit": {"en": "Conversions credited", "fr": "Conversions créditées"},
     "col_credit_share": {"en": "Share of conversions", "fr": "Part des conversions"},
     "col_likes_share": {"en": "Share of likes", "fr": "Part des likes"},
@@ -70,7 +62,6 @@ register({
     },
     "biz_cost_title": {"en": "Cost of engagement", "fr": "Coût de l'engagement"},
     "col_scope": {"en": "Scope", "fr": "Périmètre"},
-    "col_period": {"en": "Period", "fr": "Période"},
     "col_cost": {"en": "Cost", "fr": "Coût"},
     "col_hours": {"en": "Hours", "fr": "Heures"},
     "col_per_engaged": {"en": "Per engaged person", "fr": "Par personne engagée"},
@@ -205,7 +196,7 @@ def _funnel_rows(rows: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
     return [r for r in rows if r["segment_by"] == by or (r["segment_by"] == "all" and r["period"] == "all" and r["platform"] == "all")]
 
 
-def print_funnel(store: Store, summary: dict[str, Any], by: str, model: str, limit: int) -> None:
+def print_funnel(store: api.Store, summary: dict[str, Any], by: str, model: str, limit: int) -> None:
     by_link = summary.get("conversions_by_link")
     if by_link is None:
         console.print(t("biz_no_conversions"))
@@ -215,7 +206,7 @@ def print_funnel(store: Store, summary: dict[str, Any], by: str, model: str, lim
                         identity=_num(by_link["identity"]), campaign=_num(by_link["campaign"]),
                         none=_num(by_link["none"])), style="bold")
     funnel = store.result("funnel").to_pylist()
-    table = Table(t("col_group"), t("col_followers"), t("col_engaged"), t("col_intent"), t("col_converted"),
+    table = Table(t("col_group"), t("followers"), t("col_engaged"), t("col_intent"), t("col_converted"),
                   t("col_conversion_rate"), t("col_days"), title=t("biz_funnel_title", by=t(f"by_{by}")))
     for row in _funnel_rows(funnel, by):
         group = row["segment"] if row["segment_by"] != "all" else row["period"] if by == "month" else row["platform"]
@@ -230,14 +221,14 @@ def print_funnel(store: Store, summary: dict[str, Any], by: str, model: str, lim
     print_warnings(summary)
 
 
-def _print_attribution(store: Store, summary: dict[str, Any], model: str, limit: int) -> None:
+def _print_attribution(store: api.Store, summary: dict[str, Any], model: str, limit: int) -> None:
     rows = [r for r in store.result("attribution").to_pylist() if r["dimension"] == "post"]
     rows.sort(key=lambda r: (-(r[model] or 0.0), -(r["likes"] or 0), r["value"]))
     formats = {}
     if store.has_table("posts") and rows:
         ids = [r["value"] for r in rows[:limit]]
         formats = dict(store.con.execute("SELECT post_id, format FROM posts WHERE post_id IN (SELECT unnest(?))", [ids]).fetchall())
-    table = Table(t("col_post"), t("col_format"), t("col_credit"), t("col_credit_share"), t("col_likes_share"),
+    table = Table(t("post"), t("format"), t("col_credit"), t("col_credit_share"), t("col_likes_share"),
                   t("col_likes_rank"), title=t("biz_attr_title", model=t(f"model_{model}"), days=summary.get("attribution_lookback_days")))
     for row in rows[:limit]:
         table.add_row(safe(row["value"]), safe(formats.get(row["value"]) or "–"), _num(row[model], 2),
@@ -249,11 +240,11 @@ def _print_attribution(store: Store, summary: dict[str, Any], model: str, limit:
                     distance=format_percent(distance, decimals=0)))
 
 
-def _print_cost(store: Store, summary: dict[str, Any]) -> None:
+def _print_cost(store: api.Store, summary: dict[str, Any]) -> None:
     if "cost_of_engagement" not in store.result_names():
         console.print(t("biz_no_costs"))
         return
-    table = Table(t("col_scope"), t("col_period"), t("col_cost"), t("col_hours"), t("col_per_engaged"),
+    table = Table(t("col_scope"), t("period"), t("col_cost"), t("col_hours"), t("col_per_engaged"),
                   t("col_per_lead"), t("col_per_conversion"), t("col_roe"), title=t("biz_cost_title"))
     for row in store.result("cost_of_engagement").to_pylist():
         scope = t("all") if row["scope"] == "all" else f"{row['scope']}: {safe(row['scope_value'])}"
@@ -288,17 +279,15 @@ def funnel_command(
 ) -> None:
     """Conversions tied to people, the funnel from followers to customers, what preceded conversions, and the cost."""
     use_language(lang)
-    from ...errors import ConfigError
-
     if by not in BREAKDOWNS:
-        raise ConfigError(f"--by: {by!r} is not one of {', '.join(BREAKDOWNS)}")
-    chosen = model or load_config(config).business.attribution_model
-    if chosen not in MODELS:
-        raise ConfigError(f"--model: {chosen!r} is not one of {', '.join(MODELS)}")
-    with Store(store, read_only=True) as opened:
+        raise api.ConfigError(f"--by: {by!r} is not one of {', '.join(BREAKDOWNS)}")
+    chosen = model or api.load_config(config).business.attribution_model
+    if chosen not in api.ATTRIBUTION_MODELS:
+        raise api.ConfigError(f"--model: {chosen!r} is not one of {', '.join(api.ATTRIBUTION_MODELS)}")
+    with api.open_store(store, read_only=True) as opened:
         summary = opened.summary()
         if "business" not in summary.get("analyses", []) or "funnel" not in opened.result_names():
-            raise StoreError(t("biz_no_results"))
+            raise api.StoreError(t("biz_no_results"))
         print_funnel(opened, summary, by, chosen, limit)
 
 
@@ -339,15 +328,11 @@ def goals_command(
 ) -> None:
     """Progress toward the goals of liens.toml: where each stands, the pace expected by now, on track or not."""
     use_language(lang)
-    settings = load_config(config)
-    if as_of is not None:
-        settings.business.goals_as_of = as_of
+    settings = api.load_config(config)
     if not settings.goals:
         console.print(t("goals_none"))
         return
-    with Store(store, read_only=True) as opened:
-        summary = opened.summary()
-        rows = remeasure_goals(connect(opened), settings, summary).to_pylist()
+    rows = api.goals(store, settings, as_of=as_of)
     print_goals(rows)
     invalid = [r for r in rows if r["status"] == "invalid"]
     if invalid:

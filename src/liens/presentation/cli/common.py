@@ -13,18 +13,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ...store import DEFAULT_STORE
+from ... import api
 from ..i18n import register, set_language
 
 class _Commands(TyperGroup):
-    """Every command turns a LiensError into one clear line on stderr and exit code 2."""
+    """Every command turns a api.LiensError into one clear line on stderr and exit code 2."""
 
     def invoke(self, ctx: click.Context) -> object:
-        from ...errors import LiensError
-
         try:
             return super().invoke(ctx)
-        except LiensError as error:
+        except api.LiensError as error:
             err_console.print(f"[bold red]Error / Erreur:[/] {escape(str(error))}")
             raise SystemExit(2) from None
 
@@ -46,7 +44,7 @@ StoreOption = Annotated[
 LangOption = Annotated[
     Optional[str], typer.Option("--lang", help="Language of the output: fr or en (default: from the locale).")
 ]
-DEFAULT_STORE_PATH = Path(DEFAULT_STORE)
+DEFAULT_STORE_PATH = Path(api.DEFAULT_STORE)
 
 
 def use_language(lang: str | None) -> str:

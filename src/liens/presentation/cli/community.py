@@ -9,9 +9,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from ...analyses.community import KINDS, LEVELS
-from ...config import CommunitySettings, load_config
-from ...store import Store
+from ... import api
 from ..i18n import format_number, format_percent, register, t
 from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, safe, use_language
 
@@ -28,7 +26,6 @@ register({
     "cm_inactive": {"en": "Recently inactive (formerly regular)", "fr": "Récemment inactifs (anciens réguliers)"},
     "cm_churn": {"en": "Churn (active before, silent in the last {days} days)",
                  "fr": "Attrition (actifs avant, silencieux ces {days} derniers jours)"},
-    "cm_rate_raw": {"en": "Weighted engagement rate, raw", "fr": "Taux d'engagement pondéré, brut"},
     "cm_rate_clean": {"en": "Weighted engagement rate, clean", "fr": "Taux d'engagement pondéré, net"},
     "cm_rate_vanity": {"en": "Engagement rate as dashboards show it", "fr": "Taux d'engagement des tableaux de bord"},
     "cm_threads": {"en": "Conversation threads (answered by the brand)", "fr": "Fils de conversation (dont répondus par la marque)"},
@@ -37,8 +34,6 @@ register({
         "fr": "Chaque interaction pèse ce qu'elle coûte à son auteur : j'aime {like}, commentaire {comment}, enregistrement {save}, partage {share}, réponse à une story {story_reply}, message privé {dm} (+{bonus} pour un texte de {chars} caractères ou plus).",
     },
     "cm_levels_title": {"en": "Member levels", "fr": "Niveaux des membres"},
-    "cm_level": {"en": "Level", "fr": "Niveau"},
-    "cm_count": {"en": "Members", "fr": "Membres"},
     "cm_rule": {"en": "Needs", "fr": "Condition"},
     "cm_level_rule": {"en": "love ≥ {love} and {weeks}+ active weeks", "fr": "affection ≥ {love} et {weeks}+ semaines actives"},
     "cm_level_any": {"en": "any clean activity", "fr": "toute activité nette"},
@@ -59,21 +54,16 @@ register({
     "amb_defender": {"en": "defenders (support the brand under a critique)", "fr": "défenseurs (soutiennent la marque sous une critique)"},
     "amb_sharer": {"en": "spontaneous sharers (share or mention the brand unprompted)", "fr": "partageurs spontanés (partagent ou mentionnent la marque sans y être invités)"},
     "amb_none": {"en": "none found", "fr": "aucun"},
-    "cm_account": {"en": "Account", "fr": "Compte"},
     "cm_evidence": {"en": "Evidence", "fr": "Preuves"},
     "cm_weeks": {"en": "Weeks", "fr": "Semaines"},
     "cm_examples": {"en": "Example interactions", "fr": "Exemples d'interactions"},
     "cm_posts_title": {"en": "Content: real engagement versus the vanity ranking by likes",
                        "fr": "Contenus : engagement réel contre classement vitrine par j'aime"},
-    "cm_post": {"en": "Post", "fr": "Publication"},
-    "cm_format": {"en": "Format", "fr": "Format"},
-    "cm_campaign": {"en": "Campaign", "fr": "Campagne"},
     "cm_likes": {"en": "Likes", "fr": "J'aime"},
     "cm_likes_rank": {"en": "Rank by likes", "fr": "Rang par j'aime"},
     "cm_real": {"en": "Engagement, clean (raw)", "fr": "Engagement, net (brut)"},
     "cm_real_rank": {"en": "Real rank", "fr": "Rang réel"},
     "cm_by_format": {"en": "Real engagement per post by {dimension}", "fr": "Engagement réel par publication, par {dimension}"},
-    "cm_value": {"en": "Value", "fr": "Valeur"},
     "cm_posts": {"en": "Posts", "fr": "Publications"},
 })
 
@@ -82,7 +72,7 @@ def _n(value: Any, decimals: int = 0) -> str:
     return format_number(None if value is None else float(value), decimals=decimals)
 
 
-def _headline(summary: dict[str, Any], settings: CommunitySettings) -> None:
+def _headline(summary: dict[str, Any], settings: api.CommunitySettings) -> None:
     table = Table(t("figure"), t("value"), title=t("cm_title"))
     days = settings.active_days
     threads = f"{_n(summary.get('conversation_threads'))} ({_n(summary.get('threads_answered_by_brand'))})"
@@ -96,7 +86,7 @@ def _headline(summary: dict[str, Any], settings: CommunitySettings) -> None:
         (t("cm_inactive"), _n(summary.get("recently_inactive_members"))),
         (t("cm_churn", days=days), format_percent(summary.get("churn_rate"))),
         (t("cm_rate_vanity"), format_percent(summary.get("vanity_engagement_rate"), decimals=2)),
-        (t("cm_rate_raw"), format_percent(summary.get("raw_engagement_rate"), decimals=2)),
+        (t("rate_raw"), format_percent(summary.get("raw_engagement_rate"), decimals=2)),
         (t("cm_rate_clean"), format_percent(summary.get("clean_engagement_rate"), decimals=2)),
         (t("cm_threads"), threads),
     ]
@@ -109,15 +99,15 @@ def _headline(summary: dict[str, Any], settings: CommunitySettings) -> None:
                     bonus=_n(settings.long_text_bonus, 1), chars=settings.long_text_chars))
 
 
-def _levels(summary: dict[str, Any], settings: CommunitySettings) -> None:
+def _levels(summary: dict[str, Any], settings: api.CommunitySettings) -> None:
     counts = summary.get("member_levels") or {}
-    table = Table(t("cm_level"), t("cm_count"), t("cm_rule"), title=t("cm_levels_title"))
+    table = Table(t("level"), t("members"), t("cm_rule"), title=t("cm_levels_title"))
     rules = {
         "advocate": (settings.advocate_love, settings.advocate_weeks),
         "contributor": (settings.contributor_love, settings.contributor_weeks),
         "participant": (settings.participant_love, settings.participant_weeks),
     }
-    for level in LEVELS:
+    for level in api.MEMBER_LEVELS:
         rule = t("cm_level_rule", love=_n(rules[level][0]), weeks=rules[level][1]) if level in rules else t("cm_level_any")
         table.add_row(t(f"lvl_{level}"), _n(counts.get(level, 0)), rule)
     console.print(table)
@@ -143,12 +133,12 @@ def _cohorts(rows: list[dict[str, Any]]) -> None:
 
 
 def _ambassadors(rows: list[dict[str, Any]], handles: dict[str, str], limit: int) -> None:
-    for kind in KINDS:
+    for kind in api.AMBASSADOR_KINDS:
         mine = sorted((r for r in rows if r["kind"] == kind), key=lambda r: r["rank"])
         if not mine:
             console.print(t("cm_amb_title", kind=t(f"amb_{kind}")) + f": {t('amb_none')}")
             continue
-        table = Table(t("cm_account"), t("cm_evidence"), t("cm_weeks"), t("cm_examples"),
+        table = Table(t("account"), t("cm_evidence"), t("cm_weeks"), t("cm_examples"),
                       title=t("cm_amb_title", kind=t(f"amb_{kind}")))
         for r in mine[:limit]:
             table.add_row(safe(handles.get(r["account_id"]) or r["account_id"]), _n(r["evidence_count"]),
@@ -157,7 +147,7 @@ def _ambassadors(rows: list[dict[str, Any]], handles: dict[str, str], limit: int
 
 
 def _content(posts: list[dict[str, Any]], content: list[dict[str, Any]], limit: int) -> None:
-    table = Table(t("cm_post"), t("cm_format"), t("cm_campaign"), t("cm_likes"), t("cm_likes_rank"),
+    table = Table(t("post"), t("format"), t("campaign"), t("cm_likes"), t("cm_likes_rank"),
                   t("cm_real"), t("cm_real_rank"), title=t("cm_posts_title"))
     for r in sorted(posts, key=lambda r: (r["real_rank"], r["post_id"]))[:limit]:
         table.add_row(safe(r["post_id"]), safe(r["format"] or ""), safe(r["campaign"] or ""), _n(r["likes"]),
@@ -167,7 +157,7 @@ def _content(posts: list[dict[str, Any]], content: list[dict[str, Any]], limit: 
         mine = sorted((r for r in content if r["dimension"] == dimension), key=lambda r: r["real_rank"])
         if not mine:
             continue
-        table = Table(t("cm_value"), t("cm_posts"), t("cm_likes"), t("cm_likes_rank"), t("cm_real"), t("cm_real_rank"),
+        table = Table(t("value"), t("cm_posts"), t("cm_likes"), t("cm_likes_rank"), t("cm_real"), t("cm_real_rank"),
                       title=t("cm_by_format", dimension=t(f"cm_{dimension}").lower()))
         for r in mine[:limit]:
             table.add_row(safe(r["value"]), _n(r["posts"]), _n(r["likes_per_post"], 1), _n(r["likes_rank"]),
@@ -185,8 +175,8 @@ def community(
 ) -> None:
     """Members versus followers, levels, retention cohorts, ambassadors with evidence, real versus vanity content."""
     use_language(lang)
-    settings = load_config(config).community
-    with Store(store, read_only=True) as opened:
+    settings = api.load_config(config).community
+    with api.open_store(store, read_only=True) as opened:
         if "members" not in opened.result_names():
             console.print(t("cm_missing"))
             raise typer.Exit(1)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ...store import Store
+from ... import api
 from ..i18n import format_number, format_percent, register, t
 from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, safe, use_language
 
@@ -18,16 +18,12 @@ register({
     "cv_inbox_title": {"en": "Waiting for an answer ({n}), most urgent first", "fr": "En attente de réponse ({n}), les plus urgents d'abord"},
     "cv_leads_title": {"en": "Leads ({n})", "fr": "Prospects ({n})"},
     "cv_rank": {"en": "#", "fr": "#"},
-    "cv_intent": {"en": "Intent", "fr": "Intention"},
     "cv_when": {"en": "When", "fr": "Quand"},
     "cv_waiting": {"en": "Waiting", "fr": "Attente"},
     "cv_kind": {"en": "Where", "fr": "Où"},
-    "cv_who": {"en": "Account", "fr": "Compte"},
     "cv_text": {"en": "Text", "fr": "Texte"},
     "cv_answered": {"en": "Answered", "fr": "Répondu"},
     "cv_converted": {"en": "Converted", "fr": "Converti"},
-    "cv_yes": {"en": "yes", "fr": "oui"},
-    "cv_no": {"en": "no", "fr": "non"},
     "cv_hours": {"en": "{n} h", "fr": "{n} h"},
     "cv_days": {"en": "{n} d", "fr": "{n} j"},
     "cv_rate": {"en": "Response rate {rate}; time to first answer: median {median}, 90th percentile {p90}.",
@@ -60,7 +56,7 @@ def _short(text: Any, width: int = 90) -> str:
 
 
 def _load(store_path: Any, name: str) -> tuple[list[dict], dict] | None:
-    with Store(store_path, read_only=True) as opened:
+    with api.open_store(store_path, read_only=True) as opened:
         if name not in opened.result_names():
             return None
         return opened.result(name).to_pylist(), opened.summary()
@@ -82,7 +78,7 @@ def inbox(store: StoreOption = DEFAULT_STORE_PATH, limit: LimitOption = 20, lang
     rows, summary = loaded
     rows.sort(key=lambda r: r["rank"])
     console.print(_rate_line(summary))
-    table = Table(t("cv_rank"), t("cv_intent"), t("cv_when"), t("cv_waiting"), t("cv_kind"), t("cv_who"), t("cv_text"),
+    table = Table(t("cv_rank"), t("intent"), t("cv_when"), t("cv_waiting"), t("cv_kind"), t("account"), t("cv_text"),
                   title=t("cv_inbox_title", n=format_number(len(rows))))
     for row in rows[:limit]:
         table.add_row(str(row["rank"]), t(f"intent_{row['intent']}"), f"{row['created_at']:%Y-%m-%d %H:%M}",
@@ -103,12 +99,12 @@ def leads(store: StoreOption = DEFAULT_STORE_PATH, limit: LimitOption = 20, lang
         raise typer.Exit(1)
     rows, _ = loaded
     rows.sort(key=lambda r: r["created_at"], reverse=True)  # the newest leads are the warmest
-    table = Table(t("cv_when"), t("cv_who"), t("cv_intent"), t("cv_answered"), t("cv_converted"), t("cv_text"),
+    table = Table(t("cv_when"), t("account"), t("intent"), t("cv_answered"), t("cv_converted"), t("cv_text"),
                   title=t("cv_leads_title", n=format_number(len(rows))))
     for row in rows[:limit]:
         table.add_row(f"{row['created_at']:%Y-%m-%d %H:%M}", safe(row["account_id"]), t(f"intent_{row['intent']}"),
-                      t("cv_yes") if row["answered"] else t("cv_no"),
-                      (t("cv_yes") + (f" ({safe(row['conversion_kind'])})" if row.get("conversion_kind") else "")) if row["converted"] else t("cv_no"),
+                      t("yes") if row["answered"] else t("no"),
+                      (t("yes") + (f" ({safe(row['conversion_kind'])})" if row.get("conversion_kind") else "")) if row["converted"] else t("no"),
                       _short(row["text"]))
     console.print(table)
     if len(rows) > limit:

@@ -12,8 +12,6 @@ import typer
 from rich.table import Table
 
 from ... import api
-from ...config import describe, load_config
-from ...store import Store
 from ..i18n import format_number, format_percent, register, t
 from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, progress_bar, safe, use_language
 
@@ -26,12 +24,9 @@ register({
     "world_in": {"en": "World written to {path} ({interactions} interactions, {accounts} accounts)",
                  "fr": "Monde écrit dans {path} ({interactions} interactions, {accounts} comptes)"},
     "summary_title": {"en": "Summary", "fr": "Résumé"},
-    "figure": {"en": "Figure", "fr": "Indicateur"},
-    "value": {"en": "Value", "fr": "Valeur"},
     "vanity": {"en": "Vanity", "fr": "Vitrine"},
     "real": {"en": "Real", "fr": "Réel"},
     "s_audience": {"en": "Audience (followers / real reachable)", "fr": "Audience (abonnés / réelle joignable)"},
-    "s_members": {"en": "Active members", "fr": "Membres actifs"},
     "s_rate": {"en": "Engagement rate (raw / without pods)", "fr": "Taux d'engagement (brut / sans pods)"},
     "s_pods": {"en": "Engagement pods", "fr": "Pods d'engagement"},
     "s_pods_value": {"en": "{pods} pods, {share} of engagement", "fr": "{pods} pods, {share} de l'engagement"},
@@ -39,7 +34,6 @@ register({
     "s_answered": {"en": "Questions and critiques answered", "fr": "Questions et critiques traitées"},
     "s_answered_value": {"en": "{rate} ({unanswered} waiting)", "fr": "{rate} ({unanswered} en attente)"},
     "s_conversions": {"en": "Conversions", "fr": "Conversions"},
-    "s_interactions": {"en": "Interactions", "fr": "Interactions"},
     "demo_done": {"en": "Demo finished in {seconds:.0f} s.", "fr": "Démo terminée en {seconds:.0f} s."},
     "store_is": {"en": "Store: {path}", "fr": "Stockage : {path}"},
     "setting": {"en": "Setting", "fr": "Réglage"},
@@ -58,7 +52,7 @@ def load(
 ) -> None:
     """Load a dataset into the store: all or nothing, idempotent, incremental."""
     use_language(lang)
-    with Store(store, compact=compact) as opened, progress_bar("load") as say:
+    with api.open_store(store, compact=compact) as opened, progress_bar("load") as say:
         report = api.load(dataset, opened, fmt=format, mapping=mapping, progress=say)
     console.print(t("loaded", source=safe(dataset), store=safe(store), seconds=report.seconds))
     table = Table(t("table"), t("rows_read"), t("rows_new"))
@@ -74,7 +68,7 @@ def print_summary(summary: dict[str, Any]) -> None:
     table.add_row(t("s_audience"), format_number(get("followers")),
                   format_number(get("real_reachable_audience")) if "real_reachable_audience" in summary else "–")
     if "active_members" in summary:
-        table.add_row(t("s_members"), "", format_number(get("active_members")))
+        table.add_row(t("active_members"), "", format_number(get("active_members")))
     if "raw_engagement_rate" in summary:
         table.add_row(t("s_rate"), format_percent(get("raw_engagement_rate"), decimals=2),
                       format_percent(get("clean_engagement_rate"), decimals=2))
@@ -90,7 +84,7 @@ def print_summary(summary: dict[str, Any]) -> None:
                                                  unanswered=format_number(get("unanswered"))))
     if "conversions" in summary:
         table.add_row(t("s_conversions"), "", format_number(get("conversions")))
-    table.add_row(t("s_interactions"), format_number(get("interactions")), "")
+    table.add_row(t("interactions"), format_number(get("interactions")), "")
     console.print(table)
 
 
@@ -107,17 +101,11 @@ def analyze(
 ) -> None:
     """Run every analysis and write the results folder."""
     use_language(lang)
-    settings = load_config(config)
-    target_store = store
-    if source is not None and api.is_store_file(source):
-        target_store, source = source, None
     options: dict[str, Any] = {"master": master, "work_dir": spark_dir}  # refused by duckdb when given
-    with Store(target_store) as opened, progress_bar("analyze") as say:
-        if source is not None and engine == "spark":
-            options["dataset"] = source  # Spark reads the Parquet files itself
-        elif source is not None:
-            api.load(source, opened, progress=say)
-        results = api.analyze(opened, out=out, config=settings, engine=engine, progress=say, **options)
+    with progress_bar("analyze") as say:
+        results = api.analyze(source, store=store, out=out, config=api.load_config(config), engine=engine,
+                              progress=say, **options)
+        results.store.close()
     print_summary(results.summary)
     console.print(t("results_in", path=safe(out)))
 
@@ -159,9 +147,9 @@ def demo(
     with progress_bar("demo") as say:
         say("generate")
         api.generate(world, accounts=accounts, seed=seed)
-        with Store(store_path) as opened:
+        with api.open_store(store_path) as opened:
             api.load(world, opened, progress=say)
-            results = api.analyze(opened, out=results_dir, config=load_config(), progress=say)
+            results = api.analyze(opened, out=results_dir, config=api.load_config(), progress=say)
             summary = results.summary
             report_path = _write_report_if_available(opened, folder, chosen)
     print_summary(summary)
@@ -172,7 +160,7 @@ def demo(
     console.print(t("demo_done", seconds=time.perf_counter() - started))
 
 
-def _write_report_if_available(store: Store, folder: Path, lang: str) -> Path | None:
+def _write_report_if_available(store: api.Store, folder: Path, lang: str) -> Path | None:
     try:
         from ..report import build_report
     except ImportError:
@@ -188,7 +176,7 @@ def show_config(
     """Show every setting, its value and what it means."""
     use_language(lang)
     table = Table(t("setting"), t("value"), t("meaning"))
-    for name, value, meaning in describe(load_config(config)):
+    for name, value, meaning in api.describe(api.load_config(config)):
         table.add_row(name, safe(json.dumps(value, ensure_ascii=False)), safe(meaning))
     console.print(table)
 
@@ -197,7 +185,7 @@ def show_config(
 def tables(store: StoreOption = DEFAULT_STORE_PATH, lang: LangOption = None) -> None:
     """List the tables in the store with their row counts."""
     use_language(lang)
-    with Store(store, read_only=True) as opened:
+    with api.open_store(store, read_only=True) as opened:
         table = Table(t("table"), t("rows_read"))
         for name in opened.tables():
             if not name.startswith("_"):

@@ -8,8 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from ...config import PodSettings, load_config
-from ...store import Store
+from ... import api
 from ..i18n import format_number, format_percent, register, t
 from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, safe, use_language
 
@@ -48,12 +47,10 @@ register({
                "couverture {coverage} · {lift} fois le hasard · commentaires génériques {generic} · {engagements} engagements"),
     },
     "pod_examples": {"en": "Typical comments: {examples}", "fr": "Commentaires typiques : {examples}"},
-    "col_account": {"en": "Account", "fr": "Compte"},
     "col_brand": {"en": "Brand", "fr": "Marque"},
     "col_member_coverage": {"en": "Posts covered by the others", "fr": "Publications couvertes par les autres"},
     "col_member_pairs": {"en": "Strong ties in the pod", "fr": "Liens forts dans le pod"},
     "pods_more": {"en": "… and {n} more member(s)", "fr": "… et {n} autre(s) membre(s)"},
-    "yes": {"en": "yes", "fr": "oui"},
 })
 
 
@@ -61,7 +58,7 @@ def _number(value: Any, decimals: int = 0) -> str:
     return format_number(None if value is None else float(value), decimals=decimals)
 
 
-def print_pods(rows: list[dict[str, Any]], summary: dict[str, Any], settings: PodSettings, limit: int) -> None:
+def print_pods(rows: list[dict[str, Any]], summary: dict[str, Any], settings: api.PodSettings, limit: int) -> None:
     """Print the pods (rows of the `pods` result) and the headline figures."""
     if summary.get("pods_skipped"):
         console.print(t("pods_off", reason=safe(summary["pods_skipped"])))
@@ -98,7 +95,7 @@ def print_pods(rows: list[dict[str, Any]], summary: dict[str, Any], settings: Po
         ))
         if first.get("example_comments"):
             console.print(t("pod_examples", examples=safe(first["example_comments"])))
-        table = Table(t("col_account"), t("col_brand"), t("col_member_coverage"), t("col_member_pairs"))
+        table = Table(t("account"), t("col_brand"), t("col_member_coverage"), t("col_member_pairs"))
         ranked = sorted(members, key=lambda r: (not r["is_brand"], -(r["member_pairs"] or 0), r["account_id"]))
         for row in ranked[:limit]:
             table.add_row(safe(row.get("handle") or row["account_id"]), t("yes") if row["is_brand"] else "",
@@ -117,8 +114,8 @@ def pods(
 ) -> None:
     """Engagement pods: who, the evidence (co-engaged posts, delay, reciprocity, coverage), and what they inflate."""
     use_language(lang)
-    settings = load_config(config).pods
-    with Store(store, read_only=True) as opened:
+    settings = api.load_config(config).pods
+    with api.open_store(store, read_only=True) as opened:
         table = opened.result("pods")
         handles = {}
         if opened.has_table("accounts") and table.num_rows:

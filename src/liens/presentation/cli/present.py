@@ -8,8 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ...errors import ConfigError
-from ...store import Store
+from ... import api
 from ..i18n import register, t
 from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, progress_bar, safe, use_language
 
@@ -37,7 +36,7 @@ def report(
     from ..report import build_report, export_charts
 
     chosen = use_language(lang)
-    with Store(store, read_only=True) as opened, progress_bar("report"):
+    with api.open_store(store, read_only=True) as opened, progress_bar("report"):
         opened.require_data()
         path = build_report(opened, out, lang=chosen)
         files = export_charts(opened, charts, lang=chosen) if charts is not None else []
@@ -71,10 +70,10 @@ def serve(
 
     chosen = use_language(lang)
     if not is_loopback(host) and not token:
-        raise ConfigError(t("serve_token_needed", host=host))
+        raise api.ConfigError(t("serve_token_needed", host=host))
     if token is not None and len(token) < 16:
-        raise ConfigError(t("serve_token_short"))
-    with Store(store, read_only=True) as opened:
+        raise api.ConfigError(t("serve_token_short"))
+    with api.open_store(store, read_only=True) as opened:
         opened.require_data()
     application = create_app(store, token=token, lang=chosen)
     shown = f"http://{host}:{port}/" + (f"?token={'…' if token else ''}" if token else "")

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ...store import Store
-from ...store.privacy import forget, pseudonymise
+from ... import api
 from ..i18n import format_number, register, t
 from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, use_language
 
@@ -34,8 +33,7 @@ def forget_command(
 ) -> None:
     """Delete one person from the store: accounts, posts, interactions, follows; unlink conversions."""
     use_language(lang)
-    with Store(store) as opened:
-        report = forget(opened, account_id)
+    report = api.forget(store, account_id)
     console.print(t("forgotten", accounts=len(report.accounts), rows=format_number(sum(report.rows_deleted.values())),
                     conversions=report.conversions_unlinked))
 
@@ -51,9 +49,6 @@ def pseudonymise_command(
     use_language(lang)
     secret = os.environ.get(secret_env, "")
     if not secret:
-        from ...errors import ConfigError
-
-        raise ConfigError(f"set the secret in the environment variable {secret_env} (at least 12 characters)")
-    with Store(store) as opened:
-        changed = pseudonymise(opened, secret, drop_text=drop_text)
+        raise api.ConfigError(f"set the secret in the environment variable {secret_env} (at least 12 characters)")
+    changed = api.pseudonymise(store, secret, drop_text=drop_text)
     console.print(t("pseudonymised", rows=format_number(sum(changed.values()))))
