@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from liens import api
+from liens.presentation.i18n import has_text
 from liens.presentation.report import build_report, export_charts, render_report, report_charts
 from liens.presentation.report.charts import export_chart
 from liens.presentation.report.sections import VIEWS, presented
 from liens.presentation.report.source import Source
-from liens.presentation.report.texts import has_text
 from liens.store import Store
 
 XSS_SCRIPT = "<script>window.__xss = 1</script> where can I buy this bag?"
@@ -231,19 +231,13 @@ def test_report_command(small_store, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def generated_store(tmp_path_factory) -> Path:
-    """A small planted-truth world from the generator, analysed by every step."""
-    root = tmp_path_factory.mktemp("generated")
-    api.generate(root / "world", accounts=500, seed=11)
-    path = root / "world.duckdb"
-    with Store(path) as store:
-        api.load(root / "world", store)
-        api.analyze(store)
-    return path
+def generated_store(analysed_world) -> Path:
+    """The session's planted-truth world from the generator, analysed by every step (conftest.py)."""
+    return analysed_world.store
 
 
 def test_generated_world_report_shows_everything(generated_store):
-    with Store(generated_store) as store:
+    with Store(generated_store, read_only=True) as store:
         names = store.result_names()
         summary = store.summary()
         html = render_report(Source(store.con), "en")

@@ -7,19 +7,20 @@ sections come from `sections.py` and only present what the analyses stored; the 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ...store import Store
+from ... import api
 from ..i18n import format_number
+from . import texts  # noqa: F401  (registers the report's and the dashboard's messages)
 from .charts import export_chart, vega_bundle
 from .model import Chart, Section
 from .render import bind_language, csp_hash, environment, static_text
 from .sections import SECTION_KEYS, Build, build_sections
 from .source import Filters, Source
 
-__all__ = ["Build", "Filters", "SECTION_KEYS", "Source", "build_report", "export_charts", "render_report"]
+__all__ = ["SECTION_KEYS", "Build", "Filters", "Source", "build_report", "export_charts", "render_report"]
 
 
 def _brand(summary: dict[str, Any]) -> str:
@@ -40,7 +41,7 @@ def render_report(source: Source, lang: str = "en") -> str:
     csp = ("default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; "
            f"script-src {csp_hash(vega_js)} {csp_hash(liens_js)}")
     start, end = (s.get("period_start") or "")[:10] or "–", (s.get("period_end") or "")[:10] or "–"
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return env.get_template("report.html.j2").render(
         **helpers, sections=sections, css=static_text("liens.css"), vega_js=vega_js, liens_js=liens_js, csp=csp,
         subtitle=helpers["t"]("r_subtitle", brand=_brand(s), start=start, end=end),
@@ -49,7 +50,7 @@ def render_report(source: Source, lang: str = "en") -> str:
     )
 
 
-def build_report(store: Store, out: Path, lang: str = "en") -> Path:
+def build_report(store: api.Store, out: Path, lang: str = "en") -> Path:
     """Write the self-contained HTML report of a store's results to `out`; returns its path."""
     out = Path(out)
     if out.parent and not out.parent.exists():
@@ -61,12 +62,12 @@ def build_report(store: Store, out: Path, lang: str = "en") -> Path:
     return out
 
 
-def report_charts(store: Store, lang: str = "en") -> list[Chart]:
+def report_charts(store: api.Store, lang: str = "en") -> list[Chart]:
     b = Build(Source(store.con), lang)
     return [blk for sec in build_sections(b) for blk in sec.blocks if isinstance(blk, Chart)]
 
 
-def export_charts(store: Store, folder: Path, lang: str = "en", formats: tuple[str, ...] = ("svg", "png")) -> list[Path]:
+def export_charts(store: api.Store, folder: Path, lang: str = "en", formats: tuple[str, ...] = ("svg", "png")) -> list[Path]:
     """Every chart of the report as SVG and/or PNG files in `folder` (vl-convert, no browser)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

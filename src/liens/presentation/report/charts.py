@@ -13,14 +13,16 @@ few chart shapes need none of it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Literal
 
 PALETTE = {"vanity": "#9aa5b1", "real": "#1f7a5a", "alert": "#c2410c", "accent": "#2563eb", "muted": "#cbd5e1"}
 HEIGHT = 260
 MARK_COLORS = {"bought": PALETTE["alert"], "viral": "#7c3aed", "campaign": "#0891b2", "organic": "#65a30d"}
-LOCALES = {"fr": "fr-FR", "en": "en-US"}
+Locale = Literal["fr-FR", "en-US"]
+LOCALES: dict[str, Locale] = {"fr": "fr-FR", "en": "en-US"}
 
 
 CONFIG = {"view": {"stroke": None}, "axis": {"labelLimit": 180}}
@@ -147,7 +149,8 @@ def vega_bundle() -> str:
     import vl_convert as vlc
 
     # A literal "</script" would end the inline script early; escaping the slash keeps the JS equal.
-    return vlc.javascript_bundle().replace("</script", "<\\/script")
+    bundle = vlc.javascript_bundle()  # type: ignore[call-arg]  # the stub omits `snippet`'s default (None)
+    return bundle.replace("</script", "<\\/script")
 
 
 @lru_cache(maxsize=2)

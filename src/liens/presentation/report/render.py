@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ def chart_locale(lang: str) -> dict[str, Any]:
     return {"format": format_locale(lang), "time": time_format_locale(lang), "i18n": VEGA_I18N.get(lang, VEGA_I18N["en"])}
 
 
-@lru_cache(maxsize=None)
+@cache
 def static_text(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
 

@@ -8,15 +8,15 @@ reaches SQL only as bound parameters.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any
 
 import duckdb
 
-from ...store.store import RESULT_PREFIX, quote_identifier
+from ...api import RESULT_PREFIX, quote_identifier, read_summary
 
 # Columns that date a row, in order of preference; the period filter applies to the first present.
 TIME_COLUMNS = ("created_at", "occurred_at", "asked_at", "date", "first_seen_at", "period_start", "week", "month")
@@ -98,12 +98,10 @@ class Source:
 
     @cached_property
     def summary(self) -> dict[str, Any]:
+        """The headline figures of the last analysis, as the store keeps them; {} before one."""
         if self._summary is not None:
             return self._summary
-        if "_liens_meta" not in self.tables:
-            return {}
-        row = self.con.execute("SELECT value FROM _liens_meta WHERE key = 'summary'").fetchone()
-        return {} if row is None else json.loads(row[0])
+        return read_summary(self.con)
 
     @cached_property
     def platforms(self) -> list[str]:
@@ -128,7 +126,8 @@ class Source:
 
     def where(self, name: str, *, result: bool = True, alias: str = "") -> tuple[str, list[Any]]:
         """The SQL condition (and parameters) the filters put on a table, `TRUE` when none apply."""
-        parts, params = ["TRUE"], []
+        parts: list[str] = ["TRUE"]
+        params: list[Any] = []
         prefix = f"{alias}." if alias else ""
         cols = self.columns(name, result=result)
         when = self.time_column(name, result=result)
