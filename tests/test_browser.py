@@ -20,7 +20,7 @@ from liens.presentation.web import create_app
 from liens.store import Store
 from test_report import XSS_SCRIPT, analysed_store
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # slow: Chromium, 10-20 s a test
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

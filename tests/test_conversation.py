@@ -15,6 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from liens.analyses.core import STEP as CORE
+from liens.analyses.conversation import STEP as CONVERSATION
 from liens.analyses.base import Step
 from liens.analyses.conversation import classify_texts, conversation
 from liens.analyses.conversation.intent import (
@@ -205,7 +207,7 @@ def hand_built(tmp_path_factory):
     _write(data, "conversions", ["conversion_id", "kind", "occurred_at", "account_id"], CONVERSIONS)
     store = Store(folder / "store.duckdb")
     load_path(store, data)
-    summary = run_analyses(store, Config(), steps=[Step("core", core), Step("conversation", conversation)])
+    summary = run_analyses(store, Config(), steps=[CORE, CONVERSATION])
     yield store, summary
     store.close()
 
@@ -260,15 +262,12 @@ def test_hand_built_leads_and_conversions(hand_built):
 # --- a generated world against the planted truth ---------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    from liens.generate import generate_world
-
-    folder = tmp_path_factory.mktemp("conversation_world")
-    generate_world(folder / "world", accounts=800, seed=11)
-    store = Store(folder / "store.duckdb")
-    load_path(store, folder / "world")
-    summary = run_analyses(store, Config(), steps=[Step("core", core), Step("conversation", conversation)])
-    truth = {r["interaction_id"]: r for r in csv.DictReader((folder / "world" / "truth" / "texts.csv").open(encoding="utf-8"))}
+def world(analysed_world):
+    """The session's generated world (800 accounts, seed 11), analysed by every step (conftest.py)."""
+    store = Store(analysed_world.store, read_only=True)
+    summary = store.summary()
+    with (analysed_world.dataset / "truth" / "texts.csv").open(encoding="utf-8") as handle:
+        truth = {r["interaction_id"]: r for r in csv.DictReader(handle)}
     found = {r["interaction_id"]: r for r in store.result("interactions").to_pylist()}
     yield store, summary, truth, found
     store.close()
@@ -335,7 +334,7 @@ def test_a_dataset_without_any_text(tmp_path):
            [("l1", "like", "u1", "2024-03-01T10:00:00", "P1"), ("l2", "like", "u2", "2024-03-01T11:00:00", "P1")])
     with Store(tmp_path / "store.duckdb") as store:
         load_path(store, data)
-        summary = run_analyses(store, Config(), steps=[Step("core", core), Step("conversation", conversation)])
+        summary = run_analyses(store, Config(), steps=[CORE, CONVERSATION])
         assert summary["texts_classified"] == 0 and summary["response_rate"] is None
         assert store.result("unanswered").num_rows == 0 and store.result("leads").num_rows == 0
         assert store.result("weak_signals").num_rows == 0

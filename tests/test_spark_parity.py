@@ -27,7 +27,7 @@ from liens.config import Config  # noqa: E402
 from liens.generate import generate_world  # noqa: E402
 from liens.store import Store  # noqa: E402
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.spark, pytest.mark.slow]  # slow: the Spark session and two analyses, over a minute
 
 RTOL = 1e-9
 

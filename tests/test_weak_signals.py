@@ -24,14 +24,10 @@ import pyarrow.csv as pacsv
 import pytest
 from scipy.stats import binom
 
-from liens.analyses.base import Step
-from liens.analyses.conversation import conversation
 from liens.analyses.conversation._text import normalise
 from liens.analyses.conversation.weak_signals import discrete_bh, weak_signals
-from liens.analyses.core import core
-from liens.analyses.runner import run_analyses
-from liens.config import Config, ConversationSettings
-from liens.store import Store, load_path
+from liens.config import ConversationSettings
+from liens.store import Store
 
 SMALL = [(800, 11), (2000, 3), (2000, 5)]
 LARGE = [(10_000, 1), (10_000, 4)]  # 100,000 interactions each
@@ -39,11 +35,14 @@ WORLDS = SMALL + LARGE
 
 
 @pytest.fixture(scope="module")
-def worlds(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[int, int], Path]:
+def worlds(tmp_path_factory: pytest.TempPathFactory, world_dataset: Path) -> dict[tuple[int, int], Path]:
+    """Generated dataset folders, read only; (800, 11) is the session's shared world (conftest.py)."""
     from liens.generate import generate_world
 
-    out = {}
+    out = {(800, 11): world_dataset}
     for accounts, seed in WORLDS:
+        if (accounts, seed) in out:
+            continue
         folder = tmp_path_factory.mktemp(f"signals_{accounts}_{seed}")
         generate_world(folder, accounts=accounts, seed=seed)
         out[(accounts, seed)] = folder
@@ -116,16 +115,12 @@ def test_a_stricter_detector_drops_the_weaker_theme_first(worlds):
     assert not themes["sole_coming_off"] & found
 
 
-def test_conversation_step_reports_the_planted_theme(worlds):
-    """End to end: the conversation step's `weak_signals` table, topics included."""
+def test_conversation_step_reports_the_planted_theme(worlds, analysed_world):
+    """End to end: the conversation step's `weak_signals` table, topics included (the shared world, analysed)."""
     folder = worlds[(800, 11)]
-    store = Store(folder / "store.duckdb")
-    try:
-        load_path(store, folder)
-        summary = run_analyses(store, Config(), steps=[Step("core", core), Step("conversation", conversation)])
+    with Store(analysed_world.store, read_only=True) as store:
+        summary = store.summary()
         table = store.result("weak_signals").to_pylist()
-    finally:
-        store.close()
     themes = planted(folder)
     terms = term_words([r["signal"] for r in table if r["kind"] == "term"])
     assert summary["weak_signals"] == len(table)
