@@ -14,13 +14,13 @@ Usage: python benchmarks/bench_audience.py [--seeds 1 2 3] [--accounts 4000] [--
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from _measure import OUT, measure, world
 
 REPO = Path(__file__).resolve().parents[1]

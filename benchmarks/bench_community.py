@@ -143,7 +143,6 @@ def _speed_child(store_path: str, baseline: bool, memory_limit: str, profile: bo
 
 def speed(interactions: int, baseline: bool = False, memory_limit: str = "", profile: bool = False) -> dict:
     from _measure import load_average, world
-
     from liens.store import Store, load_path
 
     folder = world(interactions, "parquet")  # generated once, shared with the other benchmarks

@@ -184,7 +184,6 @@ def signals_speed(interactions: int, distinct: bool) -> None:
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from _measure import world
-
     from liens.analyses.conversation import topics_and_signals
     from liens.config import ConversationSettings
 

@@ -21,12 +21,11 @@ Usage: python benchmarks/bench_pods.py [--sizes 1000000 5000000] [--no-toolkit] 
 from __future__ import annotations
 
 import argparse
-import math
 import json
+import math
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -12,19 +12,15 @@ import pytest
 from sklearn.metrics import roc_auc_score
 from typer.testing import CliRunner
 
-from liens.analyses.pods import STEP as PODS
-from liens.analyses.core import STEP as CORE
 from liens.analyses.audience import STEP as AUDIENCE
-from liens.analyses.audience import audience
-from liens.analyses.audience.api import evaluate_model, train_model, vet_account
+from liens.analyses.audience.api import evaluate_model, vet_account
 from liens.analyses.audience.assess import quality_score, wilson
 from liens.analyses.audience.bursts import detect_bursts, find_spikes
 from liens.analyses.audience.features import complete, instafake_features
 from liens.analyses.audience.model import cross_validate, parse_labels
 from liens.analyses.audience.scoring import reasons_text, score_profiles
-from liens.analyses.base import Step
-from liens.analyses.core import core
-from liens.analyses.pods import detect_pods
+from liens.analyses.core import STEP as CORE
+from liens.analyses.pods import STEP as PODS
 from liens.analyses.runner import run_analyses
 from liens.config import AudienceSettings, Config
 from liens.errors import AnalysisError

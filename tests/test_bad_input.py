@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 from liens import DatasetError, Store
 from liens.presentation.cli import app
 from liens.store import load as load_module
-
 from test_load import write_dataset
 
 runner = CliRunner()

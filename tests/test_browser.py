@@ -7,10 +7,10 @@ Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
-import os
 from pathlib import Path
 
 import pytest

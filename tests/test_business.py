@@ -10,12 +10,10 @@ import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
-from liens.analyses.core import STEP as CORE
-from liens.analyses.business import STEP as BUSINESS
 from liens.analyses.base import Context, Output, Step
-from liens.analyses.business import business
+from liens.analyses.business import STEP as BUSINESS
 from liens.analyses.business.goals import parse_goal, parse_goals, parse_period
-from liens.analyses.core import core
+from liens.analyses.core import STEP as CORE
 from liens.analyses.runner import run_analyses
 from liens.config import Config, load_config
 from liens.errors import ConfigError

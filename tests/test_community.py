@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from liens.analyses.pods import STEP as PODS
-from liens.analyses.core import STEP as CORE
-from liens.analyses.community import STEP as COMMUNITY
 from liens.analyses.base import Output, Step
-from liens.analyses.community import community
-from liens.analyses.core import core
+from liens.analyses.community import STEP as COMMUNITY
+from liens.analyses.core import STEP as CORE
+from liens.analyses.pods import STEP as PODS
 from liens.analyses.runner import run_analyses
 from liens.config import CommunitySettings, Config
 from liens.store import Store, load_path
@@ -438,7 +436,6 @@ def planted(tmp_path_factory):
     """(found, planted) per kind, pooled over several seeds: account ids."""
     import pyarrow.csv as pcsv
 
-    from liens.analyses.pods import detect_pods
     from liens.generate import generate_world
 
     found: dict[str, set] = {k: set() for k in ("regular", "defender", "sharer")}

@@ -15,10 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from liens.analyses.core import STEP as CORE
 from liens.analyses.conversation import STEP as CONVERSATION
-from liens.analyses.base import Step
-from liens.analyses.conversation import classify_texts, conversation
+from liens.analyses.conversation import classify_texts
 from liens.analyses.conversation.intent import (
     INTENTS,
     cross_validated,
@@ -29,7 +27,7 @@ from liens.analyses.conversation.intent import (
 from liens.analyses.conversation.language import detect_languages
 from liens.analyses.conversation.sentiment import sentiment_labels, sentiment_scores
 from liens.analyses.conversation.weak_signals import weak_signals
-from liens.analyses.core import core
+from liens.analyses.core import STEP as CORE
 from liens.analyses.runner import run_analyses
 from liens.config import Config
 from liens.store import Store, load_path

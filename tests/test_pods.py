@@ -12,11 +12,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from liens.analyses.pods import STEP as PODS
 from liens.analyses.core import STEP as CORE
-from liens.analyses.core import core
-from liens.analyses.pods import co_engagement_edges, detect_pods, engagements
-from liens.analyses.base import Step
+from liens.analyses.pods import STEP as PODS
+from liens.analyses.pods import co_engagement_edges, engagements
 from liens.analyses.runner import run_analyses
 from liens.config import Config
 from liens.presentation.cli import app

@@ -11,7 +11,6 @@ from liens import Store, StoreError
 from liens.presentation.cli import app
 from liens.store import load_path
 from liens.store.privacy import forget, pseudonymise
-
 from test_load import write_dataset
 
 

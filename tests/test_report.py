@@ -16,7 +16,7 @@ from liens import api
 from liens.presentation.i18n import has_text
 from liens.presentation.report import build_report, export_charts, render_report, report_charts
 from liens.presentation.report.charts import export_chart
-from liens.presentation.report.sections import VIEWS, presented
+from liens.presentation.report.sections import presented
 from liens.presentation.report.source import Source
 from liens.store import Store
 

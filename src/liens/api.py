@@ -7,12 +7,12 @@ the call and closes it after. Nothing here prints or renders: the presentation l
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Union
+from typing import Any, Union
 
 import pandas as pd
 import pyarrow as pa
@@ -29,11 +29,11 @@ from .config import CommunitySettings, Config, PodSettings, describe, load_confi
 from .engine import connect
 from .errors import AnalysisError, ConfigError, ContractError, LiensError, StoreError
 from .store import DEFAULT_STORE, LoadReport, Store, is_store_file, load_path
-from .store.store import RESULT_PREFIX, quote_identifier, read_summary
 from .store.privacy import ForgetReport
 from .store.privacy import forget as _forget
 from .store.privacy import pseudonymise as _pseudonymise
 from .store.results_folder import write_results
+from .store.store import RESULT_PREFIX, quote_identifier, read_summary
 
 StoreLike = Union[str, Path, Store]
 
@@ -169,10 +169,43 @@ def pseudonymise(store: StoreLike, secret: str, *, drop_text: bool = False) -> d
 
 
 __all__ = [
-    "AMBASSADOR_KINDS", "ATTRIBUTION_MODELS", "AnalysisError", "CommunitySettings", "Config", "ConfigError",
+    "AMBASSADOR_KINDS",
+    "ATTRIBUTION_MODELS",
+    "DEFAULT_STORE",
+    "MEMBER_LEVELS",
+    "RESULT_PREFIX",
+    "AnalysisError",
+    "CommunitySettings",
+    "Config",
+    "ConfigError",
     "ContractError",
-    "DEFAULT_STORE", "ForgetReport", "LiensError", "LoadReport", "MEMBER_LEVELS", "PodSettings", "RESULT_PREFIX", "Results",
-    "Store", "StoreError", "StoreLike", "TrainedModel", "analyze", "describe", "evaluate_model", "forget",
-    "generate", "goals", "is_store_file", "likely_fakes", "load", "load_config", "open_store", "pseudonymise", "quote_identifier", "read_summary", "reasons_text",
-    "results", "stored_model", "train_model", "vet_account", "write_results",
+    "ForgetReport",
+    "LiensError",
+    "LoadReport",
+    "PodSettings",
+    "Results",
+    "Store",
+    "StoreError",
+    "StoreLike",
+    "TrainedModel",
+    "analyze",
+    "describe",
+    "evaluate_model",
+    "forget",
+    "generate",
+    "goals",
+    "is_store_file",
+    "likely_fakes",
+    "load",
+    "load_config",
+    "open_store",
+    "pseudonymise",
+    "quote_identifier",
+    "read_summary",
+    "reasons_text",
+    "results",
+    "stored_model",
+    "train_model",
+    "vet_account",
+    "write_results",
 ]

@@ -172,6 +172,24 @@ TABLES: dict[str, TableSpec] = {
             key=("account_id", "date"),
         ),
         TableSpec(
+            # Post-level counts as the platforms' APIs and insights give them (who liked is not
+            # known): one row per post and measurement time. Empty means not measured, not zero.
+            "post_metrics",
+            (
+                _c("post_id", required=True),
+                _c("measured_at", TIMESTAMP, required=True),
+                _c("likes", INTEGER),
+                _c("comments", INTEGER),
+                _c("shares", INTEGER),
+                _c("saves", INTEGER),
+                _c("reach", INTEGER),
+                _c("impressions", INTEGER),
+                _c("views", INTEGER),
+                _c("platform"),
+            ),
+            key=("post_id", "measured_at"),
+        ),
+        TableSpec(
             "conversions",
             (
                 _c("conversion_id", required=True),

@@ -9,8 +9,9 @@ data the engine handed over.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol, Union
+from typing import Any, Protocol, Union
 
 import ibis
 import ibis.expr.types as ir
@@ -51,7 +52,6 @@ class Context:
 
     def empty(self, name: str) -> ir.Table:
         """An empty table with the canonical columns, for optional tables a dataset lacks."""
-        from ..schema import DUCKDB_TYPES
 
         spec = TABLES[name]
         schema = ibis.schema({c.name: IBIS_TYPES[c.type] for c in spec.columns})

@@ -159,7 +159,7 @@ class SparkBackend(_PySparkBackend):
     _schemas: dict[str, Any]
     _counter: Any
 
-    def attach(self, work_dir: str) -> "SparkBackend":
+    def attach(self, work_dir: str) -> SparkBackend:
         self.work_dir = work_dir.rstrip("/")
         self._saved = {}
         self._schemas = {}

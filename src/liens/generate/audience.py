@@ -8,7 +8,21 @@ import numpy as np
 
 from liens.generate.activity import Activity
 from liens.generate.model import (
-    AMBASSADOR, BRAND, DAY, END, FAKE, HOUR, IG, INACTIVE, MASS, MINUTE, REAL_ROLES, STAR, VIRAL, Plan, Rng,
+    AMBASSADOR,
+    BRAND,
+    DAY,
+    END,
+    FAKE,
+    HOUR,
+    IG,
+    INACTIVE,
+    MASS,
+    MINUTE,
+    REAL_ROLES,
+    STAR,
+    VIRAL,
+    Plan,
+    Rng,
     lognormal_seconds,
 )
 from liens.generate.population import Population

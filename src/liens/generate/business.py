@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
-from liens.schema import CONVERSION_KINDS
 from liens.generate import texts as tx
 from liens.generate.activity import Activity
 from liens.generate.model import (
-    BRAND, DAY, DM_SURFACE, END, LI, MENTION_SURFACE, MINUTE, ON_BRAND_POST, PLATFORMS, SPAMMER,
-    STORY_SURFACE, Plan, Rng, day_times, first_occurrences, lognormal_seconds,
+    BRAND,
+    DAY,
+    DM_SURFACE,
+    END,
+    LI,
+    MENTION_SURFACE,
+    MINUTE,
+    ON_BRAND_POST,
+    PLATFORMS,
+    SPAMMER,
+    STORY_SURFACE,
+    Plan,
+    Rng,
+    day_times,
+    first_occurrences,
+    lognormal_seconds,
 )
 from liens.generate.observe import brand_engagement
 from liens.generate.population import Population
+from liens.schema import CONVERSION_KINDS
 
 SALE, LEAD, APPLICATION, COCREATION, SIGNUP, OTHER = range(len(CONVERSION_KINDS))
 LINKS = ("account", "identity", "campaign", "none")
@@ -141,7 +155,7 @@ def _first_brand_contact(pop: Population, act: Activity) -> np.ndarray:
 
 
 def _utc_date(t: int) -> date:
-    return datetime.fromtimestamp(t, tz=timezone.utc).date()
+    return datetime.fromtimestamp(t, tz=UTC).date()
 
 
 def build_costs(plan: Plan, act: Activity, rngs: Rng) -> list[dict]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -31,7 +31,7 @@ FORMAT = {name: code for code, name in enumerate(POST_FORMATS)}
 SURFACES = ("brand_post", "dm", "story", "mention", "other_post", "thread")
 ON_BRAND_POST, DM_SURFACE, STORY_SURFACE, MENTION_SURFACE, OTHER_POST, THREAD = range(len(SURFACES))
 
-END_DATE = datetime(2025, 7, 1, tzinfo=timezone.utc)  # exclusive: the last day of data is 2025-06-30
+END_DATE = datetime(2025, 7, 1, tzinfo=UTC)  # exclusive: the last day of data is 2025-06-30
 END = int(END_DATE.timestamp())
 DAY = 86_400
 HOUR = 3_600

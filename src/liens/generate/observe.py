@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from liens.generate import texts as tx
 from liens.generate.activity import Activity
 from liens.generate.audience import Follows
-from liens.generate import texts as tx
 from liens.generate.model import BRAND, DAY, FAKE, KIND, PLATFORMS, unique_sorted
 from liens.generate.population import AMBASSADOR_KINDS, Population
 

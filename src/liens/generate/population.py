@@ -11,8 +11,28 @@ import pyarrow.compute as pc
 
 from liens.generate import texts as tx
 from liens.generate.model import (
-    AMBASSADOR, BRAND, CREATOR, DAY, FAKE, FAN, FB, FRIEND, IG, INACTIVE, LI, MASS, NEAR_MISS, ORDINARY,
-    POD, ROLES, SPAMMER, STAR, TT, VIRAL, Plan, Rng,
+    AMBASSADOR,
+    BRAND,
+    CREATOR,
+    DAY,
+    FAKE,
+    FAN,
+    FB,
+    FRIEND,
+    IG,
+    INACTIVE,
+    LI,
+    MASS,
+    NEAR_MISS,
+    ORDINARY,
+    POD,
+    ROLES,
+    SPAMMER,
+    STAR,
+    TT,
+    VIRAL,
+    Plan,
+    Rng,
 )
 
 YEAR = 365 * DAY

@@ -13,7 +13,16 @@ from liens.generate.audience import daily_audience
 from liens.generate.business import CONVERSION_KINDS, INTENTS_THAT_CONVERT, LINKS, intent_rows
 from liens.generate.dataset import PLATFORM_NAMES, Ids, World
 from liens.generate.model import (
-    BRAND, END, FAKE, INACTIVE, MASS, PLATFORMS, ROLES, SPAMMER, SURFACES, unique_sorted,
+    BRAND,
+    END,
+    FAKE,
+    INACTIVE,
+    MASS,
+    PLATFORMS,
+    ROLES,
+    SPAMMER,
+    SURFACES,
+    unique_sorted,
 )
 from liens.generate.observe import ambassador_kinds, brand_engagement, count, fake_labelled, persons
 from liens.generate.output import dates, labels, timestamps, write_truth

@@ -272,7 +272,7 @@ def _table(name: str, section: dict[str, Any], csv_path: Path, mapping: dict[str
     zone = section.get("timezone", mapping.get("timezone", "UTC"))
     try:
         pd.Timestamp("2024-01-01").tz_localize(zone)
-    except Exception:  # noqa: BLE001 (pandas and pytz/zoneinfo raise several unrelated types)
+    except Exception:
         raise ReaderError(f"unknown time zone '{zone}'", file=str(mapping_path), expected="an IANA zone such as Europe/Paris") from None
     arrays: dict[str, pa.Array] = {}
     for target in list(columns) + [c for c in constants if c not in columns]:

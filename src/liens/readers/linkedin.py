@@ -148,7 +148,7 @@ def _xlsx(data: bytes, where: str) -> list[tuple[str, list[list[Any]]]]:
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as error:
         raise ReaderError(f"the spreadsheet cannot be opened ({error}); it may be truncated", file=where,
                           expected="a complete .xlsx file") from None
-    except Exception as error:  # noqa: BLE001 (openpyxl raises its own InvalidFileException and others)
+    except Exception as error:
         raise ReaderError(f"the spreadsheet cannot be opened ({type(error).__name__}: {error})", file=where,
                           expected="a complete .xlsx file") from None
 
@@ -158,7 +158,7 @@ def _xls(data: bytes, where: str) -> list[tuple[str, list[list[Any]]]]:
 
     try:
         book = xlrd.open_workbook(file_contents=data, logfile=io.StringIO())
-    except Exception as error:  # noqa: BLE001 (xlrd.XLRDError, CompDocError, struct.error on truncated files…)
+    except Exception as error:
         raise ReaderError(f"the spreadsheet cannot be opened ({type(error).__name__}: {error}); it may be truncated",
                           file=where, expected="a complete .xls file") from None
     sheets = []

@@ -27,7 +27,7 @@ def utc(value: Any) -> datetime | None:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     if isinstance(value, bool):
-        raise ValueError(f"not a time: {value!r}")  # noqa: TRY004 (callers catch ValueError for any unreadable time)
+        raise ValueError(f"not a time: {value!r}")
     if isinstance(value, (int, float)):
         return from_epoch(value)
     text = str(value).strip()

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from ..errors import StoreError
 from ..schema import TABLES
-from .store import RESULT_PREFIX, Store, quote_identifier as q
+from .store import RESULT_PREFIX, Store
+from .store import quote_identifier as q
 
 # Columns that name an account, per table: a forgotten account disappears from all of them.
 ACCOUNT_COLUMNS = {

@@ -12,7 +12,6 @@ from typing import Any
 
 from .store import RESULT_PREFIX, Store
 
-
 # Tables whose rows have no order of their own (one row per account, per interaction).
 UNORDERED = {"accounts", "interactions"}
 FORMATS = (

@@ -117,7 +117,7 @@ def vetting_row(account: str, result: Assessment, accounts: Any, follows: Any) -
     }
 
 
-__all__ = ["audience", "assess", "Assessment", "vetting_row", "period", "NEEDS_FOLLOWS"]
+__all__ = ["NEEDS_FOLLOWS", "Assessment", "assess", "audience", "period", "vetting_row"]
 
 
 STEP = Step(

@@ -175,7 +175,7 @@ def _summary(followers: pd.DataFrame, profiles: pd.DataFrame, spikes: pd.DataFra
              follow_rows: pd.DataFrame, span: Any, interactions: ir.Table, owners: list[str],
              settings: AudienceSettings) -> dict[str, Any]:
     now = followers[followers.is_current]
-    n = int(len(now))
+    n = len(now)
     counts = {label: int((now.audience_label == label).sum()) for label in LABELS}
     fake_low, fake_high = wilson(counts["fake"], n, settings.ci_level)
     not_fake = n - counts["fake"]
@@ -219,8 +219,8 @@ def _growth_summary(spikes: pd.DataFrame, audience_df: pd.DataFrame | None, foll
         ordered = audience_df.sort_values("date")
         gained = float(ordered.groupby("account_id").followers.diff().clip(lower=0).sum())
     integrity = None if not gained else max(0.0, 1.0 - min(1.0, bought_excess / gained))
-    return {"_growth_integrity": integrity, "bought_bursts": int(len(bought)),
-            "bought_followers_estimate": int(round(bought_excess)), "follower_spikes": int(len(spikes))}
+    return {"_growth_integrity": integrity, "bought_bursts": len(bought),
+            "bought_followers_estimate": int(round(bought_excess)), "follower_spikes": len(spikes)}
 
 
 def _no_follows() -> pd.DataFrame:

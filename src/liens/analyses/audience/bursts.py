@@ -137,7 +137,7 @@ def detect_bursts(audience: pd.DataFrame | None, follows: pd.DataFrame, fake: pd
 def _judge(owner: str, spike: dict, mine: pd.DataFrame, usual_fake: float, posts: pd.DataFrame, series: str,
            settings: AudienceSettings) -> dict:
     cohort = mine[mine.day.isin(spike["dates"])]
-    size = int(len(cohort))
+    size = len(cohort)
     known = cohort.is_fake.notna()
     share = float(cohort.is_fake[known].mean()) if known.any() else np.nan
     # Fake share of the followers above the usual day's intake: the usual newcomers are as fake as usual.

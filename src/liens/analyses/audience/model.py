@@ -13,7 +13,7 @@ import io
 import json
 import pickle
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -94,8 +94,8 @@ def fit(frame: pd.DataFrame, y: np.ndarray, trees: int = 200, seed: int = 0) -> 
     if not features:
         raise AnalysisError("the labelled accounts have no profile or behaviour field to learn from")
     estimator = make_estimator(trees, seed).fit(frame[features].to_numpy(dtype=float), np.asarray(y, dtype=int))
-    return TrainedModel(estimator, features, datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-                        int(len(y)), int(np.sum(y)))
+    return TrainedModel(estimator, features, datetime.now(UTC).replace(microsecond=0).isoformat(),
+                        len(y), int(np.sum(y)))
 
 
 def cross_validate(frame: pd.DataFrame, y: np.ndarray, *, folds: int = 5, repeats: int = 10, trees: int = 200,
@@ -115,7 +115,7 @@ def cross_validate(frame: pd.DataFrame, y: np.ndarray, *, folds: int = 5, repeat
     cv = RepeatedStratifiedKFold(n_splits=folds, n_repeats=repeats, random_state=seed)
     scores = sk_cross_validate(make_estimator(trees, seed), frame[features].to_numpy(dtype=float), y, cv=cv,
                                scoring=("accuracy", "precision", "recall", "f1", "roc_auc"))
-    out: dict[str, Any] = {"folds": folds, "repeats": repeats, "accounts": int(len(y)), "fake": int(y.sum()),
+    out: dict[str, Any] = {"folds": folds, "repeats": repeats, "accounts": len(y), "fake": int(y.sum()),
                            "features": features}
     for name, key in (("accuracy", "accuracy"), ("precision", "precision"), ("recall", "recall"), ("f1", "f1"),
                       ("auc", "roc_auc")):

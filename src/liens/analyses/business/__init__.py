@@ -24,8 +24,15 @@ from .attribution import MODELS, attribution, attribution_summary, touches
 from .cost import campaign_impact, campaign_periods, cost_summary, cost_table, read_costs
 from .funnel import followers_by_grain, funnel, funnel_summary, people
 from .goals import Facts, evaluate, goal_warnings, goals_summary, parse_goals_lenient, resolve_as_of
-from .linking import (PERSON_LINKS, brand_engagements, identity_warnings, link_conversions, linking_summary,
-                      person_map, warning)
+from .linking import (
+    PERSON_LINKS,
+    brand_engagements,
+    identity_warnings,
+    link_conversions,
+    linking_summary,
+    person_map,
+    warning,
+)
 
 __all__ = ["business", "check_settings", "facts_from_tables", "remeasure_goals"]
 

@@ -20,7 +20,8 @@ conversation step did not run) → no intent stage; no conversions table → no 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir

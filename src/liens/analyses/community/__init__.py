@@ -26,7 +26,7 @@ from .members import LEVELS, conversation_depth, member_figures, member_levels, 
 from .retention import cohorts, member_months, member_status, periods
 from .weights import brand_scope, community_base, weight_expr, written_table
 
-__all__ = ["community", "LEVELS", "KINDS"]
+__all__ = ["KINDS", "LEVELS", "community"]
 
 
 def community(ctx: Context) -> Output:

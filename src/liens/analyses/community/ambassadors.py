@@ -46,7 +46,8 @@ import ibis.expr.types as ir
 
 from ...config import CommunitySettings
 from ..base import Context
-from .weights import COMMENT_KINDS, WRITTEN_KINDS, matches as _matches
+from .weights import COMMENT_KINDS, WRITTEN_KINDS
+from .weights import matches as _matches
 
 KINDS = ("regular", "defender", "sharer")
 KIND_PRIORITY = ("defender", "sharer", "regular")  # rarest and most telling first: names ambassador_kind

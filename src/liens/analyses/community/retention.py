@@ -114,4 +114,4 @@ def periods(base: ir.Table, months: ir.Table) -> ir.Table:
     ).order_by("month")
 
 
-__all__ = ["STATUSES", "member_status", "member_months", "cohorts", "periods", "month_index"]
+__all__ = ["STATUSES", "cohorts", "member_months", "member_status", "month_index", "periods"]

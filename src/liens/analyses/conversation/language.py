@@ -6,8 +6,8 @@ confidence stays below the threshold is 'other'. The detector loads its models o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 

@@ -39,4 +39,4 @@ def main() -> None:
         sys.exit(130)
 
 
-__all__ = ["app", "main", "Console"]
+__all__ = ["Console", "app", "main"]

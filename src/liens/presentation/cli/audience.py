@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -92,7 +92,7 @@ audience_app = typer.Typer(help="Audience quality: fake, inactive and mass-follo
                            invoke_without_command=True, no_args_is_help=False)
 app.add_typer(audience_app, name="audience")
 
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="Configuration file (default: ./liens.toml).")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="Configuration file (default: ./liens.toml).")]
 
 
 def _pct(value: Any) -> str:
@@ -103,8 +103,8 @@ def _pct(value: Any) -> str:
 def audience(
     ctx: typer.Context,
     store: StoreOption = DEFAULT_STORE_PATH,
-    account: Annotated[Optional[str], typer.Option("--account", help="Vet another account (an influencer) from a sample of its followers.")] = None,
-    sample: Annotated[Optional[int], typer.Option("--sample", min=10, help="Followers sampled when vetting (default: audience.vet_sample).")] = None,
+    account: Annotated[str | None, typer.Option("--account", help="Vet another account (an influencer) from a sample of its followers.")] = None,
+    sample: Annotated[int | None, typer.Option("--sample", min=10, help="Followers sampled when vetting (default: audience.vet_sample).")] = None,
     config: ConfigOption = None,
     lang: LangOption = None,
 ) -> None:
@@ -218,8 +218,8 @@ def train(
 @audience_app.command("evaluate")
 def evaluate(
     store: StoreOption = DEFAULT_STORE_PATH,
-    repeats: Annotated[Optional[int], typer.Option("--repeats", min=1, help="Repeats (default: audience.cv_repeats).")] = None,
-    folds: Annotated[Optional[int], typer.Option("--folds", min=2, help="Folds (default: audience.cv_folds).")] = None,
+    repeats: Annotated[int | None, typer.Option("--repeats", min=1, help="Repeats (default: audience.cv_repeats).")] = None,
+    folds: Annotated[int | None, typer.Option("--folds", min=2, help="Folds (default: audience.cv_folds).")] = None,
     config: ConfigOption = None,
     lang: LangOption = None,
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -272,8 +272,8 @@ def _print_cost(store: api.Store, summary: dict[str, Any]) -> None:
 def funnel_command(
     store: StoreOption = DEFAULT_STORE_PATH,
     by: Annotated[str, typer.Option("--by", help="Breakdown: month, platform, member_level, audience_label or follows_brand.")] = "month",
-    model: Annotated[Optional[str], typer.Option("--model", help="Attribution model: first_touch, last_touch or linear (default: from the configuration).")] = None,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Attribution model: first_touch, last_touch or linear (default: from the configuration).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Posts shown in the attribution table.")] = 10,
     lang: LangOption = None,
 ) -> None:
@@ -322,8 +322,8 @@ def print_goals(rows: list[dict[str, Any]]) -> None:
 @app.command("goals")
 def goals_command(
     store: StoreOption = DEFAULT_STORE_PATH,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file with [[goals]] (default: ./liens.toml).")] = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Measure progress at this date (YYYY-MM-DD; default: the last day of the data).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Configuration file with [[goals]] (default: ./liens.toml).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Measure progress at this date (YYYY-MM-DD; default: the last day of the data).")] = None,
     lang: LangOption = None,
 ) -> None:
     """Progress toward the goals of liens.toml: where each stands, the pace expected by now, on track or not."""

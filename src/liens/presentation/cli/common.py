@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import Annotated
 
 import click
 import typer
-from typer.core import TyperGroup
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
 from ... import api
 from ..i18n import register, set_language
+
 
 class _Commands(TyperGroup):
     """Every command turns a api.LiensError into one clear line on stderr and exit code 2."""
@@ -42,7 +44,7 @@ StoreOption = Annotated[
     Path, typer.Option("--store", help="Store file (DuckDB) / fichier de stockage.", show_default=True)
 ]
 LangOption = Annotated[
-    Optional[str], typer.Option("--lang", help="Language of the output: fr or en (default: from the locale).")
+    str | None, typer.Option("--lang", help="Language of the output: fr or en (default: from the locale).")
 ]
 DEFAULT_STORE_PATH = Path(api.DEFAULT_STORE)
 

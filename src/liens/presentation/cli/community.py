@@ -4,7 +4,7 @@ and the content that earns real engagement against the vanity ranking by likes."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -169,7 +169,7 @@ def _content(posts: list[dict[str, Any]], content: list[dict[str, Any]], limit: 
 @app.command()
 def community(
     store: StoreOption = DEFAULT_STORE_PATH,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Rows shown per table.")] = 10,
     lang: LangOption = None,
 ) -> None:

@@ -6,7 +6,7 @@ import json
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -46,7 +46,7 @@ def load(
     dataset: Annotated[Path, typer.Argument(help="Dataset folder (CSV/JSONL/Parquet), DuckDB file or platform export.")],
     store: StoreOption = DEFAULT_STORE_PATH,
     format: Annotated[str, typer.Option("--format", help="auto, dataset, or a platform export format.")] = "auto",
-    mapping: Annotated[Optional[Path], typer.Option("--map", help="Mapping TOML for --format csv-map.")] = None,
+    mapping: Annotated[Path | None, typer.Option("--map", help="Mapping TOML for --format csv-map.")] = None,
     compact: Annotated[bool, typer.Option("--compact", help="Compress the store: a smaller file, a slower load.")] = False,
     lang: LangOption = None,
 ) -> None:
@@ -90,13 +90,13 @@ def print_summary(summary: dict[str, Any]) -> None:
 
 @app.command()
 def analyze(
-    source: Annotated[Optional[Path], typer.Argument(help="A dataset to load first, or a store file.")] = None,
+    source: Annotated[Path | None, typer.Argument(help="A dataset to load first, or a store file.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Results folder (CSV, Parquet, summary.json).")] = Path("liens-results"),
     store: StoreOption = DEFAULT_STORE_PATH,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
     engine: Annotated[str, typer.Option("--engine", help="duckdb (default) or spark.")] = "duckdb",
-    master: Annotated[Optional[str], typer.Option("--master", help="Spark master, e.g. local[2] or spark://host:7077 (--engine spark).")] = None,
-    spark_dir: Annotated[Optional[str], typer.Option("--spark-dir", help="Where Spark keeps its tables as Parquet; shared storage on a cluster (--engine spark).")] = None,
+    master: Annotated[str | None, typer.Option("--master", help="Spark master, e.g. local[2] or spark://host:7077 (--engine spark).")] = None,
+    spark_dir: Annotated[str | None, typer.Option("--spark-dir", help="Where Spark keeps its tables as Parquet; shared storage on a cluster (--engine spark).")] = None,
     lang: LangOption = None,
 ) -> None:
     """Run every analysis and write the results folder."""
@@ -115,7 +115,7 @@ def generate(
     out: Annotated[Path, typer.Argument(help="Folder to write the world into.")],
     accounts: Annotated[int, typer.Option("--accounts", min=500, help="Number of accounts (at least 500).")] = 5000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same world).")] = 0,
-    interactions: Annotated[Optional[int], typer.Option("--interactions", help="Target number of interactions.")] = None,
+    interactions: Annotated[int | None, typer.Option("--interactions", help="Target number of interactions.")] = None,
     file_format: Annotated[str, typer.Option("--file-format", help="csv, parquet or jsonl.")] = "csv",
     no_pods: Annotated[bool, typer.Option("--no-pods", help="Plant no engagement pod.")] = False,
     lang: LangOption = None,
@@ -131,7 +131,7 @@ def generate(
 
 @app.command()
 def demo(
-    out: Annotated[Optional[Path], typer.Option("--out", help="Where to write results (default: a temporary folder).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write results (default: a temporary folder).")] = None,
     accounts: Annotated[int, typer.Option("--accounts", help="Size of the generated world.")] = 4000,
     seed: Annotated[int, typer.Option("--seed")] = 7,
     lang: LangOption = None,
@@ -170,7 +170,7 @@ def _write_report_if_available(store: api.Store, folder: Path, lang: str) -> Pat
 
 @app.command("config")
 def show_config(
-    config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
     lang: LangOption = None,
 ) -> None:
     """Show every setting, its value and what it means."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -108,7 +108,7 @@ def print_pods(rows: list[dict[str, Any]], summary: dict[str, Any], settings: ap
 @app.command()
 def pods(
     store: StoreOption = DEFAULT_STORE_PATH,
-    config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Configuration file (default: ./liens.toml).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Members shown per pod.")] = 20,
     lang: LangOption = None,
 ) -> None:

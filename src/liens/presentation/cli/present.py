@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -29,7 +29,7 @@ register({
 def report(
     store: StoreOption = DEFAULT_STORE_PATH,
     out: Annotated[Path, typer.Option("--out", help="HTML file to write.")] = Path("liens-report.html"),
-    charts: Annotated[Optional[Path], typer.Option("--charts", help="Also write every chart as SVG and PNG into this folder.")] = None,
+    charts: Annotated[Path | None, typer.Option("--charts", help="Also write every chart as SVG and PNG into this folder.")] = None,
     lang: LangOption = None,
 ) -> None:
     """Write the report: one self-contained HTML file (charts inline, works offline)."""
@@ -59,7 +59,7 @@ def serve(
     store: StoreOption = DEFAULT_STORE_PATH,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port.")] = 8765,
-    token: Annotated[Optional[str], typer.Option("--token", envvar="LIENS_TOKEN",
+    token: Annotated[str | None, typer.Option("--token", envvar="LIENS_TOKEN",
                                                  help="Secret required on every request; mandatory off loopback.")] = None,
     lang: LangOption = None,
 ) -> None:
