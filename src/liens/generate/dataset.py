@@ -78,7 +78,7 @@ PLATFORM_NAMES = pa.array(PLATFORMS)
 
 def write_dataset(out: Path, file_format: str, world: World, ids: Ids, bank: tx.TextBank, rngs: Rng,
                   progress: Callable[[float], None]) -> dict[str, int]:
-    """Write the eight tables; returns their row counts."""
+    """Write the nine tables; returns their row counts."""
     counts = {}
 
     def write(name: str, columns: dict) -> None:
@@ -146,6 +146,24 @@ def write_dataset(out: Path, file_format: str, world: World, ids: Ids, bank: tx.
         progress(min(1.0, (lo + len(rows)) / max(n, 1)))
     writer.close()
     counts["interactions"] = writer.rows
+
+    # post_metrics: the counts a platform's API gives for the brand's posts, read at the end of the data
+    kind, on_post = V["kind"], V["post"] >= 0
+    brand_posts = np.flatnonzero(brand[ids.post_order])
+    post_rows = ids.post_order[brand_posts]
+
+    def count(*names: str) -> np.ndarray:
+        chosen = on_post & np.isin(kind, [INTERACTION_KINDS.index(k) for k in names])
+        return np.bincount(V["post"][chosen], minlength=len(P["time"]))[post_rows]
+
+    views = count("view")
+    write("post_metrics", {
+        "post_id": ids.post(post_rows), "measured_at": timestamps(np.full(len(post_rows), V["time"].max())),
+        "likes": count("like", "reaction"), "comments": count("comment", "reply"), "shares": count("share"),
+        "saves": count("save"), "reach": pa.nulls(len(post_rows), pa.int64()),
+        "impressions": pa.nulls(len(post_rows), pa.int64()), "views": views,
+        "platform": PLATFORM_NAMES.take(pa.array(P["platform"][post_rows])),
+    })
 
     order = np.lexsort((f.follower, f.followed))
     write("follows", {
