@@ -67,7 +67,7 @@ def main() -> None:
             code = f"FOLDER, STORE, MODE = {str(folder)!r}, {str(store)!r}, {mode!r}\n" + CHILD
             f = measure(code)
 
-            def ratio(key: str) -> str:
+            def ratio(key: str, f: dict = f) -> str:
                 return "–" if f[key] is None else f"{f[key]:.3f}"
 
             print(f"{mode:5} {f['interactions']:>12,} {f['business_seconds']:>10.1f} {f['analyze_seconds']:>9.1f} "

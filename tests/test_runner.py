@@ -53,9 +53,12 @@ def test_in_place_widening_equals_rebuilding(world: Path, tmp_path: Path, monkey
             assert (workspace.in_place() is not None) == (label == "in place")
             keyed: list[str] = []  # which table each keyed in-place update went to
             original = workspace.add_columns
-            workspace.add_columns = lambda *a, **k: (  # type: ignore[method-assign]
-                keyed.append("interactions" if "interaction_id" in store.columns(a[0]) else "accounts"),
-                original(*a, **k))[1]
+
+            def counted(*a, keyed=keyed, original=original, store=store, **k):
+                keyed.append("interactions" if "interaction_id" in store.columns(a[0]) else "accounts")
+                return original(*a, **k)
+
+            workspace.add_columns = counted  # type: ignore[method-assign]
             run_in_workspace(workspace, Config())
             if label == "in place":
                 # Keyed columns of core, pods, audience, community (accounts) and conversation

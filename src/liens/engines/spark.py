@@ -56,7 +56,7 @@ try:
 except ImportError as error:  # the optional extra is missing
     raise ConfigError("the Spark engine needs the optional extra: pip install 'liens[spark]'") from error
 
-ibis.pyspark  # loading the backend through ibis registers its options (ibis.options.pyspark)
+ibis.pyspark  # noqa: B018 (loading the backend through ibis registers its options, ibis.options.pyspark)
 
 # Settings every session gets: timestamps are naive UTC as in the store; Arrow for driver transfers;
 # Parquet timestamps DuckDB and pyarrow read without the legacy INT96 encoding.
@@ -99,7 +99,8 @@ class _Compiler(PySparkCompiler):
       computed in fixed-point and rounded; float literals are now DOUBLE as in DuckDB.
     """
 
-    SIMPLE_OPS = {op: name for op, name in PySparkCompiler.SIMPLE_OPS.items() if name not in ("ltrim", "rtrim")}
+    SIMPLE_OPS = {op: name for op, name in PySparkCompiler.SIMPLE_OPS.items()  # noqa: RUF012 (the compiler's table)
+                  if name not in ("ltrim", "rtrim")}
 
     def _whitespace(self) -> sge.Expression:
         return self.f.concat(sge.convert(" \t\n\r"), self.f.chr(11), self.f.chr(12))

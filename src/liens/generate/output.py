@@ -82,7 +82,7 @@ class TableWriter:
             self._writer.write_table(table)
         else:
             if self._file is None:
-                self._file = open(self.path, "w", encoding="utf-8", newline="\n")
+                self._file = open(self.path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by close())
             for batch in table.to_batches(max_chunksize=200_000):
                 batch.to_pandas().to_json(self._file, orient="records", lines=True, force_ascii=False)
 

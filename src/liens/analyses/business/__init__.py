@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 

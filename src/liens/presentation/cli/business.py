@@ -249,7 +249,10 @@ def _print_cost(store: api.Store, summary: dict[str, Any]) -> None:
     for row in store.result("cost_of_engagement").to_pylist():
         scope = t("all") if row["scope"] == "all" else f"{row['scope']}: {safe(row['scope_value'])}"
         currency = f" {safe(row['currency'])}" if row["currency"] else ""
-        money = lambda v: "–" if v is None else _num(v, 2) + currency  # noqa: E731
+
+        def money(v: Any, currency: str = currency) -> str:
+            return "–" if v is None else _num(v, 2) + currency
+
         table.add_row(scope, f"{row['period_start']} → {row['period_end']}", money(row["cost"]), _num(row["hours"], 1),
                       money(row["cost_per_engaged_member"]), money(row["cost_per_lead"]),
                       money(row["cost_per_conversion"]), format_percent(row["return_on_engagement"]))
