@@ -302,7 +302,7 @@ def connect_spark(store: Store | None = None, *, session: SparkSession | None = 
         for key, value in {**SESSION_CONF, **(conf or {})}.items():
             session.conf.set(key, value)
     if work_dir is None:
-        if not session.sparkContext.master.startswith("local"):
+        if not (session.sparkContext.master or "").startswith("local"):
             raise ConfigError("on a Spark cluster, give a work folder on shared storage (work_dir / --spark-dir)")
         work_dir = tempfile.mkdtemp(prefix="liens-spark-")
     backend = SparkBackend().connect(session)
@@ -366,15 +366,16 @@ class SparkWorkspace:
         if _is_local(self.dataset):
             from ..readers.dataset import find_tables
 
-            found = find_tables(Path(_local(self.dataset)))
-            for source in found.values():
+            tables = find_tables(Path(_local(self.dataset)))
+            for source in tables.values():
                 if source.format != "parquet":
                     raise DatasetError(f"the Spark engine reads Parquet; this table is {source.format}",
                                        file=source.label, expected="NAME.parquet or a folder NAME/ of Parquet parts")
-            return {name: [str(p) for p in source.paths] for name, source in found.items()}
+            return {name: [str(p) for p in source.paths] for name, source in tables.items()}
         # A URI (hdfs://, s3a://): NAME.parquet or NAME/ per table, found through Spark's file system.
-        jvm = self.session._jvm
-        conf = self.session._jsc.hadoopConfiguration()
+        jvm, jsc = self.session._jvm, self.session._jsc
+        assert jvm is not None and jsc is not None  # a running session has both
+        conf = jsc.hadoopConfiguration()
         found: dict[str, list[str]] = {}
         for name in TABLES:
             for candidate in (f"{self.dataset.rstrip('/')}/{name}.parquet", f"{self.dataset.rstrip('/')}/{name}"):

@@ -191,7 +191,7 @@ def business(ctx: Context) -> Output:
     start, end = data_span(ctx.interactions, converted)
     periods = campaign_periods(lines or [], brand_posts)
     tables["campaign_impact"] = campaign_impact(periods, engagements, converted, follows, ctx.brand_ids,
-                                                None if start is None else (start, end))
+                                                None if start is None or end is None else (start, end))
 
     # Goals, measured on everything above and on the earlier steps' summary.
     goals, problems = parse_goals_lenient(ctx.config.goals)

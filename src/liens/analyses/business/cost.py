@@ -229,7 +229,7 @@ def campaign_impact(periods: dict[str, tuple[dt.date, dt.date]], engagements: ir
     """The `campaign_impact` result: before / during / after each campaign, same number of days."""
     if not periods:
         return pa.Table.from_pylist([], schema=IMPACT_SCHEMA)
-    windows = []
+    windows: list[dict[str, Any]] = []
     for campaign, (start, end) in sorted(periods.items()):
         days = (end - start).days + 1
         for name, first in (("before", start - days * ONE_DAY), ("during", start), ("after", end + ONE_DAY)):
@@ -259,7 +259,7 @@ def campaign_impact(periods: dict[str, tuple[dt.date, dt.date]], engagements: ir
         fo = follows.filter(follows.followee_id.isin(brand_ids)).select("follower_id", "followed_at")
         fo = within(fo, "followed_at")
         collect(fo, new_followers=fo.follower_id.nunique())
-    rows = []
+    rows: list[dict[str, Any]] = []
     for x in windows:
         got = measures.get((x["campaign"], x["window"]), {})
         row = {

@@ -141,7 +141,7 @@ def followers_by_grain(follows: ir.Table | None, audience: ir.Table | None, acco
             & (ibis._.unfollowed_at.isnull() | (ibis._.unfollowed_at >= ibis._.month_end))
         )
         now = f.filter(f.unfollowed_at.isnull()).mutate(period=ibis.literal(ALL))
-        out = {}
+        out: dict[tuple[str, str], dict[str, int | None]] = {}
         for table, grains in ((at_end, (("period", "platform"), ("period",))), (now, (("period", "platform"), ("period",)))):
             for grain in grains:
                 agg = table.group_by(list(grain)).agg(

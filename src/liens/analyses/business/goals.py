@@ -442,7 +442,7 @@ def _evaluate_one(goal: Goal, facts: Facts, as_of: dt.date | None) -> dict[str, 
     filters = json.dumps({k: list(v) for k, v in goal.filters.items()}, ensure_ascii=False) if goal.filters else ""
     start = goal.start or facts.data_start
     end = goal.end or facts.data_end
-    base = dict(name=goal.name, metric=goal.metric, filters=filters, comparison=goal.comparison, target=goal.target,
+    base: dict[str, Any] = dict(name=goal.name, metric=goal.metric, filters=filters, comparison=goal.comparison, target=goal.target,
                 period=goal.period or "all", start=start, end=end, as_of=as_of)
     if start is None or end is None or as_of is None:
         return _row(**base, status="not_computed", notes=[note("no_dated_data")])
@@ -461,12 +461,13 @@ def _evaluate_one(goal: Goal, facts: Facts, as_of: dt.date | None) -> dict[str, 
     if caveat:
         notes.append(caveat)
     at_least = goal.comparison == ">="
+    assert goal.target is not None  # a goal without a number is invalid before it is evaluated
     met = actual >= goal.target if at_least else actual <= goal.target
     over = as_of >= end
     expected = goal.target * elapsed if goal.cumulative else None
-    if goal.cumulative and at_least:
+    if expected is not None and at_least:
         status = "reached" if met else "missed" if over else "on_track" if actual >= expected else "behind"
-    elif goal.cumulative:
+    elif expected is not None:
         status = "missed" if not met else "reached" if over else "on_track" if actual <= expected else "behind"
     else:
         status = ("reached" if met else "missed") if over else ("on_track" if met else "behind")

@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
+from typer.core import _click as click  # typer ships its own click
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -19,7 +19,7 @@ from ..i18n import register, set_language
 
 
 class _Commands(TyperGroup):
-    """Every command turns a api.LiensError into one clear line on stderr and exit code 2."""
+    """Every command turns an api.LiensError into one clear line on stderr and exit code 2."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
