@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Union, Unpack
 
 import pandas as pd
 import pyarrow as pa
@@ -26,7 +26,8 @@ from .analyses.community import KINDS as AMBASSADOR_KINDS
 from .analyses.community import LEVELS as MEMBER_LEVELS
 from .analyses.runner import run_analyses
 from .config import CommunitySettings, Config, PodSettings, describe, load_config
-from .engine import connect
+from .engine import EngineOptions, connect
+from .generate.world import WorldOptions
 from .errors import AnalysisError, ConfigError, ContractError, LiensError, StoreError
 from .store import DEFAULT_STORE, LoadReport, Store, is_store_file, load_path
 from .store.privacy import ForgetReport
@@ -79,7 +80,7 @@ class Results:
 
 def analyze(source: StoreLike | None = None, *, store: StoreLike | None = None,
             out: str | Path | None = None, config: Config | None = None, engine: str = "duckdb",
-            progress: Callable[[str], None] | None = None, **engine_options: Any) -> Results:
+            progress: Callable[[str], None] | None = None, **engine_options: Unpack[EngineOptions]) -> Results:
     """Analyse a store (or load a dataset into `store` first) and optionally write the results folder.
 
     `source` may be a Store, a store file, or a dataset; with a dataset, it is loaded into `store`
@@ -137,7 +138,7 @@ def likely_fakes(store: Store, limit: int = 10) -> list[dict[str, Any]]:
         "WHERE audience_label = 'fake' ORDER BY fake_score DESC, account_id LIMIT ?", [limit]).to_arrow_table().to_pylist())
 
 
-def generate(out: str | Path, *, accounts: int = 5000, seed: int = 0, **options: Any) -> dict[str, Any]:
+def generate(out: str | Path, *, accounts: int = 5000, seed: int = 0, **options: Unpack[WorldOptions]) -> dict[str, Any]:
     """Write a planted-truth world (dataset v1 plus `truth/`) to `out`."""
     from .generate import generate_world
 

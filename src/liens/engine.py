@@ -7,7 +7,9 @@ default; Spark needs the `spark` extra.
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from pathlib import Path
+from typing import Any, TypedDict, Unpack
 
 import ibis
 from ibis.backends import BaseBackend
@@ -16,6 +18,16 @@ from .engines import DuckDBWorkspace, Workspace
 from .store.store import Store
 
 ENGINES = ("duckdb", "spark")
+
+
+class EngineOptions(TypedDict, total=False):
+    """Options of the Spark engine (`engines.spark.SparkWorkspace`); DuckDB refuses any that is set."""
+
+    dataset: str | os.PathLike[str] | Path | None  # a folder or URI of Parquet tables, read by Spark itself
+    session: Any  # an existing SparkSession (e.g. a notebook's `spark`)
+    master: str | None
+    conf: dict[str, str] | None
+    work_dir: str | os.PathLike[str] | None
 
 
 def _unknown(engine: str) -> Exception:
@@ -36,7 +48,7 @@ def connect(store: Store | None, engine: str = "duckdb", **options: Any) -> Base
     raise _unknown(engine)
 
 
-def open_workspace(store: Store | None, engine: str = "duckdb", **options: Any) -> Workspace:
+def open_workspace(store: Store | None, engine: str = "duckdb", **options: Unpack[EngineOptions]) -> Workspace:
     """Where a run reads its inputs and keeps its tables.
 
     DuckDB: the store. Spark: `dataset=` (a folder of Parquet tables, local or a URI) or else the

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, Unpack
 
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
 from ..config import Config
-from ..engine import open_workspace
+from ..engine import EngineOptions, open_workspace
 from ..engines import InPlaceUpdates, TableLike, Workspace, as_table
 from ..errors import ContractError
 from ..store.store import RESULT_PREFIX, Store
@@ -27,7 +27,7 @@ def run_analyses(
     engine: str = "duckdb",
     steps: list[Step] | None = None,
     progress: Callable[[str], None] | None = None,
-    **engine_options: Any,
+    **engine_options: Unpack[EngineOptions],
 ) -> dict[str, Any]:
     """Run the analyses in order; write `result_*` tables and the summary into the store.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypedDict
 
 import numpy as np
 import pyarrow as pa
@@ -29,9 +30,19 @@ from liens.generate.truth import write_truth_files
 from liens.schema import TABLE_ORDER
 
 
+class WorldOptions(TypedDict, total=False):
+    """The options of `generate_world` besides the folder, size and seed (`liens.api.generate` takes these)."""
+
+    interactions: int | None
+    days: int
+    file_format: str
+    pods: bool
+    progress: Callable[[float], None] | None
+
+
 def generate_world(out: Path, *, accounts: int = 5000, seed: int = 0, interactions: int | None = None,
                    days: int = 180, file_format: str = "csv", pods: bool = True,
-                   progress: Callable[[float], None] | None = None) -> dict:
+                   progress: Callable[[float], None] | None = None) -> dict[str, Any]:
     """Write a planted-truth world to `out/` (dataset v1) and `out/truth/`; return the summary.
 
     `interactions` defaults to about 10 per account. `pods=False` plants no engagement pod.
