@@ -41,7 +41,7 @@ def write_results(store: Store, out: str | Path) -> Path:
 
 
 def _copy(store: Store, sql: str, unordered: bool) -> None:
-    cursor = store.con.cursor()
+    cursor = store.cursor()
     try:
         if unordered:  # rows in any order: the writer need not keep them in sequence (10M rows: 11 -> 7 s as CSV)
             cursor.execute("SET SESSION preserve_insertion_order = false")

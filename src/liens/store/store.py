@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,11 @@ DEFAULT_STORE = "liens.duckdb"
 RESULT_PREFIX = "result_"
 META_TABLE = "_liens_meta"
 SUMMARY_KEY = "summary"
+# The store file is attached under this name to an in-memory DuckDB connection; a replacement
+# being written is attached beside it under NEXT_ALIAS (see `Store.replacing`).
+ALIAS = "liens"
+NEXT_ALIAS = "liens_next"
+NEXT_SUFFIX = ".next-"
 # 10M interactions on a 2-core machine ran fastest with it (docs/scale.md: 2.5 GB and 1.5 GB were slower).
 DEFAULT_MEMORY_LIMIT = "2GB"
 
@@ -43,15 +49,24 @@ class Store:
         run used 7.8 GB that way, and 3.4 GB, faster, with 2 GB (docs/scale.md).
         """
         self.path = Path(path)
+        self.read_only = read_only
         if read_only and not self.path.exists():
             raise StoreError(f"store {self.path} does not exist: run `liens load DATASET --store {self.path}` first")
+        if self.path.exists() and not self.path.is_file():
+            raise StoreError(f"store {self.path} is not a file: give a DuckDB file, e.g. --store brand.duckdb")
+        # An in-memory connection with the file attached: a store being replaced (`replacing`) is
+        # swapped by ATTACH / DETACH, and the connection, its registered views and settings stay.
+        self.con = duckdb.connect()
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except (duckdb.IOException, duckdb.InvalidInputException) as error:
-            raise StoreError(f"cannot open store {self.path}: {str(error).splitlines()[0]}") from None
+            self._attach()
+        except StoreError:
+            self.con.close()
+            raise
         # Timestamps are stored as naive UTC; parsing with an offset converts through UTC.
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET enable_progress_bar = false")
+        # Spill beside the store, as DuckDB does for a file it opens itself.
+        self.con.execute(f"SET temp_directory = {_literal(str(self.path) + '.tmp')}")
         limit, origin = memory_limit, "memory limit"
         if not limit and os.environ.get("LIENS_MEMORY_LIMIT"):
             limit, origin = os.environ["LIENS_MEMORY_LIMIT"], "LIENS_MEMORY_LIMIT"
@@ -65,6 +80,17 @@ class Store:
             self.con.execute("SET force_compression = 'uncompressed'")
         if not read_only:
             self._ensure_catalog()
+            remove_leftovers(self.path)
+
+    def _attach(self) -> None:
+        mode = " (READ_ONLY)" if self.read_only else ""
+        try:
+            self.con.execute(f"ATTACH {_literal(str(self.path))} AS {ALIAS}{mode}")
+        except duckdb.Error as error:
+            first = str(error).splitlines()[0] if str(error) else type(error).__name__
+            hint = "" if "lock" in first.lower() else " (is it a DuckDB file?)"
+            raise StoreError(f"cannot open store {self.path}: {first}{hint}") from None
+        self.con.execute(f"USE {ALIAS}")
 
     def _ensure_catalog(self) -> None:
         self.con.execute(
@@ -141,6 +167,67 @@ class Store:
     def save_summary(self, summary: dict[str, Any], con: duckdb.DuckDBPyConnection | None = None) -> None:
         self.set_meta(SUMMARY_KEY, json.dumps(summary, default=str), con)
 
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own (for another thread), on the same database as the store's connection."""
+        current = self.con.execute("SELECT current_database()").fetchone()
+        cursor = self.con.cursor()
+        cursor.execute(f"USE {_quote(str(current[0]) if current else ALIAS)}")
+        return cursor
+
+    @contextmanager
+    def replacing(self, *, copy: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """All-or-nothing, even under kill -9: the work goes into a new file that replaces the store.
+
+        `copy=True`: the new file starts as a byte copy of the store (a load adds to it).
+        `copy=False`: it starts with the store's schema only, and the caller writes every row it
+        keeps (forget, pseudonymise): nothing of the old file survives in the new one.
+
+        Inside, unqualified names and `current_database()` refer to the new file, and the store's
+        current content is `liens.main.<table>`. On success the new file is checkpointed, closed,
+        synced and renamed over the store (one atomic rename); on any error, or a kill at any
+        moment, the store file is left as it was and the half-written file is removed (at once,
+        or when the store is next opened).
+        """
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only")
+        self.con.execute(f"CHECKPOINT {ALIAS}")  # nothing of the store left in its write-ahead log
+        target = self.path.with_name(f"{self.path.name}{NEXT_SUFFIX}{os.getpid()}")
+        _remove_file(target)
+        try:
+            if copy:
+                shutil.copyfile(self.path, target)
+            self.con.execute(f"ATTACH {_literal(str(target))} AS {NEXT_ALIAS}")
+        except (OSError, duckdb.Error) as error:
+            _remove_file(target)
+            raise StoreError(f"cannot write beside store {self.path}: {error}") from None
+        try:
+            if not copy:
+                self.con.execute(f"COPY FROM DATABASE {ALIAS} TO {NEXT_ALIAS} (SCHEMA)")
+            self.con.execute(f"USE {NEXT_ALIAS}")
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield self.con
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("COMMIT")
+            self.con.execute(f"CHECKPOINT {NEXT_ALIAS}")
+        except BaseException:
+            with suppress(duckdb.Error):
+                self.con.execute(f"USE {ALIAS}")
+                self.con.execute(f"DETACH {NEXT_ALIAS}")
+            _remove_file(target)
+            raise
+        self.con.execute("USE memory")
+        self.con.execute(f"DETACH {NEXT_ALIAS}")
+        self.con.execute(f"DETACH {ALIAS}")
+        try:
+            _sync(target)
+            os.replace(target, self.path)  # the one moment the store changes
+            _sync(self.path.parent)
+        finally:
+            self._attach()
+
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """All-or-nothing: anything raised inside rolls the store back to where it was."""
@@ -165,6 +252,52 @@ class Store:
 
 def quote_identifier(name: str) -> str:
     return _quote(name)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _remove_file(path: Path) -> None:
+    for leftover in (path, Path(str(path) + ".wal")):
+        with suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def _sync(path: Path) -> None:
+    """Flush a file (or a folder's entries) to the disk, where the system allows it."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """Remove the replacement files a killed `replacing` left beside the store (their process is gone)."""
+    removed = []
+    for candidate in path.parent.glob(f"{path.name}{NEXT_SUFFIX}*"):
+        pid = candidate.name[len(path.name) + len(NEXT_SUFFIX):].removesuffix(".wal")
+        if not pid.isdigit() or (int(pid) != os.getpid() and _alive(int(pid))):
+            continue
+        _remove_file(candidate)
+        removed.append(candidate)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def read_summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
