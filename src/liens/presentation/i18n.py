@@ -11,6 +11,7 @@ number formatters of every presentation.
 from __future__ import annotations
 
 import locale
+import math
 import os
 from typing import Any
 
@@ -111,18 +112,31 @@ def word(value: object, lang: str | None = None) -> str:
     return t(key, lang) if has_text(key) else str(value)
 
 
-def format_number(value: float | None, lang: str | None = None, decimals: int = 0) -> str:
-    """1 234,5 in French, 1,234.5 in English."""
-    if value is None:
+def _known(value: object) -> float | None:
+    """A number to show, or None for a missing one (None, NaN, a value that is not a number)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]  # Decimal, numpy scalars, int
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def format_number(value: object, lang: str | None = None, decimals: int = 0) -> str:
+    """1 234,5 in French, 1,234.5 in English; – when the value is missing (None, NaN)."""
+    number = _known(value)
+    if number is None:
         return "–"
-    text = f"{value:,.{decimals}f}"
+    text = f"{number:,.{decimals}f}"
     if (lang or language()) == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
 
 
-def format_percent(value: float | None, lang: str | None = None, decimals: int = 1) -> str:
-    if value is None:
+def format_percent(value: object, lang: str | None = None, decimals: int = 1) -> str:
+    number = _known(value)
+    if number is None:
         return "–"
-    number = format_number(value * 100, lang, decimals)
-    return f"{number}\u00a0%" if (lang or language()) == "fr" else f"{number}%"
+    text = format_number(number * 100, lang, decimals)
+    return f"{text}\u00a0%" if (lang or language()) == "fr" else f"{text}%"

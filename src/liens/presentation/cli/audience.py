@@ -95,9 +95,6 @@ app.add_typer(audience_app, name="audience")
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="Configuration file (default: ./liens.toml).")]
 
 
-def _pct(value: Any) -> str:
-    return format_percent(None if value is None or (isinstance(value, float) and math.isnan(value)) else value)
-
 
 @audience_app.callback()
 def audience(
@@ -131,7 +128,7 @@ def audience(
     if fakes:
         table = Table(t("aud_col_handle"), t("aud_col_fake_score"), t("label"), t("aud_col_reasons"), title=t("aud_fakes_title"))
         for row in fakes:
-            table.add_row(safe(row["handle"] or row["account_id"]), _pct(row["fake_score"]), row["audience_label"],
+            table.add_row(safe(row["handle"] or row["account_id"]), format_percent(row["fake_score"]), row["audience_label"],
                           safe(api.reasons_text(row["audience_reason_codes"], language())))
         console.print(table)
 
@@ -145,11 +142,11 @@ def _print_summary(s: dict[str, Any]) -> None:
     if components:
         table = Table(t("component"), t("value"), title=t("aud_title"))
         for key, value in components.items():
-            table.add_row(t(f"aud_c_{key}"), _pct(value))
+            table.add_row(t(f"aud_c_{key}"), format_percent(value))
         console.print(table)
     if s.get("fake_share") is not None:
         low, high = s.get("fake_share_ci") or [None, None]
-        console.print(t("aud_fake_share", share=_pct(s["fake_share"]), low=_pct(low), high=_pct(high),
+        console.print(t("aud_fake_share", share=format_percent(s["fake_share"]), low=format_percent(low), high=format_percent(high),
                         n=format_number(s.get("followers_scored"))))
         console.print(t("aud_reachable", real=format_number(s.get("real_reachable_audience")),
                         followers=format_number(s.get("followers"))))
@@ -174,7 +171,7 @@ def _why(row: dict) -> str:
     if row["kind"] == "unexplained":
         parts.append(t("aud_why_unexplained"))
     if share is not None and not (isinstance(share, float) and math.isnan(share)) and row.get("cohort_size"):
-        parts.append(t("aud_why_cohort", share=_pct(share), n=format_number(row["cohort_size"]), usual=_pct(row.get("usual_fake_share"))))
+        parts.append(t("aud_why_cohort", share=format_percent(share), n=format_number(row["cohort_size"]), usual=format_percent(row.get("usual_fake_share"))))
     return "; ".join(parts)
 
 
@@ -187,7 +184,7 @@ def _print_spikes(spikes: Any) -> None:
     for row in spikes.sort_values(["date", "owner_id"]).to_dict("records"):
         verdict = t(f"aud_kind_{row['kind']}")
         table.add_row(str(row["date"]), safe(row["owner_id"]), format_number(row["gain"]), format_number(row["expected_gain"]),
-                      format_number(row["score"], decimals=1), _pct(row["cohort_fake_share"]),
+                      format_number(row["score"], decimals=1), format_percent(row["cohort_fake_share"]),
                       f"[bold red]{verdict}[/]" if row["is_bought"] else verdict, _why(row))
     console.print(table)
 

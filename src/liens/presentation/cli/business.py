@@ -159,9 +159,6 @@ register({
 })
 
 
-def _num(value: Any, decimals: int = 0) -> str:
-    return format_number(None if value is None else float(value), decimals=decimals)
-
 
 def _warning_text(item: dict[str, Any]) -> str:
     code = item.get("code", "")
@@ -201,18 +198,18 @@ def print_funnel(store: api.Store, summary: dict[str, Any], by: str, model: str,
     if by_link is None:
         console.print(t("biz_no_conversions"))
     else:
-        console.print(t("biz_conversions", total=_num(summary.get("conversions")),
-                        person=_num(by_link["account"] + by_link["identity"]), account=_num(by_link["account"]),
-                        identity=_num(by_link["identity"]), campaign=_num(by_link["campaign"]),
-                        none=_num(by_link["none"])), style="bold")
+        console.print(t("biz_conversions", total=format_number(summary.get("conversions")),
+                        person=format_number(by_link["account"] + by_link["identity"]), account=format_number(by_link["account"]),
+                        identity=format_number(by_link["identity"]), campaign=format_number(by_link["campaign"]),
+                        none=format_number(by_link["none"])), style="bold")
     funnel = store.result("funnel").to_pylist()
     table = Table(t("col_group"), t("followers"), t("col_engaged"), t("col_intent"), t("col_converted"),
                   t("col_conversion_rate"), t("col_days"), title=t("biz_funnel_title", by=t(f"by_{by}")))
     for row in _funnel_rows(funnel, by):
         group = row["segment"] if row["segment_by"] != "all" else row["period"] if by == "month" else row["platform"]
-        table.add_row(t("all") if group == "all" else safe(group), _num(row["followers"]), _num(row["engaged_members"]),
-                      _num(row["members_with_intent"]), _num(row["converted_members"]),
-                      format_percent(row["conversion_rate"]), _num(row["median_days_to_convert"], 1))
+        table.add_row(t("all") if group == "all" else safe(group), format_number(row["followers"]), format_number(row["engaged_members"]),
+                      format_number(row["members_with_intent"]), format_number(row["converted_members"]),
+                      format_percent(row["conversion_rate"]), format_number(row["median_days_to_convert"], decimals=1))
     console.print(table)
     console.print(t("biz_funnel_note"), style="dim")
     if "attribution" in store.result_names():
@@ -231,12 +228,12 @@ def _print_attribution(store: api.Store, summary: dict[str, Any], model: str, li
     table = Table(t("post"), t("format"), t("col_credit"), t("col_credit_share"), t("col_likes_share"),
                   t("col_likes_rank"), title=t("biz_attr_title", model=t(f"model_{model}"), days=summary.get("attribution_lookback_days")))
     for row in rows[:limit]:
-        table.add_row(safe(row["value"]), safe(formats.get(row["value"]) or "–"), _num(row[model], 2),
-                      format_percent(row[f"{model}_share"]), format_percent(row["likes_share"]), _num(row["rank_by_likes"]))
+        table.add_row(safe(row["value"]), safe(formats.get(row["value"]) or "–"), format_number(row[model], decimals=2),
+                      format_percent(row[f"{model}_share"]), format_percent(row["likes_share"]), format_number(row["rank_by_likes"]))
     console.print(table)
     distance = summary.get("attribution_vanity_distance")
-    console.print(t("biz_attr_summary", attributed=_num(summary.get("attributed_conversions")),
-                    unattributed=_num(summary.get("unattributed_person_conversions")),
+    console.print(t("biz_attr_summary", attributed=format_number(summary.get("attributed_conversions")),
+                    unattributed=format_number(summary.get("unattributed_person_conversions")),
                     distance=format_percent(distance, decimals=0)))
 
 
@@ -251,9 +248,9 @@ def _print_cost(store: api.Store, summary: dict[str, Any]) -> None:
         currency = f" {safe(row['currency'])}" if row["currency"] else ""
 
         def money(v: Any, currency: str = currency) -> str:
-            return "–" if v is None else _num(v, 2) + currency
+            return "–" if v is None else format_number(v, decimals=2) + currency
 
-        table.add_row(scope, f"{row['period_start']} → {row['period_end']}", money(row["cost"]), _num(row["hours"], 1),
+        table.add_row(scope, f"{row['period_start']} → {row['period_end']}", money(row["cost"]), format_number(row["hours"], decimals=1),
                       money(row["cost_per_engaged_member"]), money(row["cost_per_lead"]),
                       money(row["cost_per_conversion"]), format_percent(row["return_on_engagement"]))
     console.print(table)
@@ -266,9 +263,9 @@ def _print_cost(store: api.Store, summary: dict[str, Any]) -> None:
             before = windows[(campaign, "before")]
             lift = during["engaged_lift"]
             console.print(t("biz_impact", campaign=safe(campaign), start=during["start"], end=during["end"],
-                            before=_num(before["engaged_members"]), during=_num(during["engaged_members"]),
+                            before=format_number(before["engaged_members"]), during=format_number(during["engaged_members"]),
                             lift="–" if lift is None else ("+" if lift >= 0 else "") + format_percent(lift, decimals=0),
-                            cbefore=_num(before["conversions"]), cduring=_num(during["conversions"])))
+                            cbefore=format_number(before["conversions"]), cduring=format_number(during["conversions"])))
 
 
 @app.command("funnel")
@@ -314,10 +311,10 @@ def print_goals(rows: list[dict[str, Any]]) -> None:
               "not_computed": "magenta", "not_started": "dim"}
     for row in rows:
         decimals = 0 if row["target"] is None or float(row["target"]).is_integer() else 2
-        target = "–" if row["target"] is None else f"{row['comparison']} {_num(row['target'], decimals)}"
+        target = "–" if row["target"] is None else f"{row['comparison']} {format_number(row['target'], decimals=decimals)}"
         label = safe(row["goal"]) + (f" [dim]({safe(row['period'])})[/dim]" if row["period"] else "")
-        table.add_row(label, target, _num(row["actual"], 2 if decimals or (row["actual"] or 0) % 1 else 0),
-                      _num(row["expected_by_now"], 1), format_percent(row["progress"], decimals=0),
+        table.add_row(label, target, format_number(row["actual"], decimals=2 if decimals or (row["actual"] or 0) % 1 else 0),
+                      format_number(row["expected_by_now"], decimals=1), format_percent(row["progress"], decimals=0),
                       f"[{styles.get(row['status'], 'white')}]{t('status_' + row['status'])}[/]", safe(_note_text(row)))
     console.print(table)
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer.core import _click as click  # typer ships its own click
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
+from typer.core import _click as click  # typer ships its own click
 
 from ... import api
 from ..i18n import register, set_language

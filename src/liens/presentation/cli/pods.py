@@ -54,9 +54,6 @@ register({
 })
 
 
-def _number(value: Any, decimals: int = 0) -> str:
-    return format_number(None if value is None else float(value), decimals=decimals)
-
 
 def print_pods(rows: list[dict[str, Any]], summary: dict[str, Any], settings: api.PodSettings, limit: int) -> None:
     """Print the pods (rows of the `pods` result) and the headline figures."""
@@ -65,8 +62,8 @@ def print_pods(rows: list[dict[str, Any]], summary: dict[str, Any], settings: ap
         return
     console.print(t("pods_rule", size=settings.min_group_size, coverage=format_percent(settings.min_coverage, decimals=0),
                     prompt_share=format_percent(settings.min_prompt_share, decimals=0),
-                    prompt=_number(settings.prompt_minutes), lift=_number(settings.min_lift, 1),
-                    score=_number(settings.score_threshold, 2)))
+                    prompt=format_number(settings.prompt_minutes), lift=format_number(settings.min_lift, decimals=1),
+                    score=format_number(settings.score_threshold, decimals=2)))
     if not rows:
         console.print(t("pods_none"))
         return
@@ -75,23 +72,23 @@ def print_pods(rows: list[dict[str, Any]], summary: dict[str, Any], settings: ap
     if summary.get("brand_in_pod"):
         console.print(t("pods_brand", pods=", ".join(summary.get("brand_pod_ids") or [])), style="bold red")
     if summary.get("brand_posts_engagement_raw") is not None:
-        console.print(t("pods_brand_figures", raw=_number(summary.get("brand_posts_engagement_raw")),
-                        pod=_number(summary.get("brand_posts_engagement_pods")),
-                        clean=_number(summary.get("brand_posts_engagement_clean"))))
+        console.print(t("pods_brand_figures", raw=format_number(summary.get("brand_posts_engagement_raw")),
+                        pod=format_number(summary.get("brand_posts_engagement_pods")),
+                        clean=format_number(summary.get("brand_posts_engagement_clean"))))
     by_pod: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_pod.setdefault(row["pod_id"], []).append(row)
     for pod, members in by_pod.items():
         first = members[0]
         console.print()
-        console.print(t("pod_title", pod=safe(pod), score=_number(first["pod_score"], 2), members=first["members"]),
+        console.print(t("pod_title", pod=safe(pod), score=format_number(first["pod_score"], decimals=2), members=first["members"]),
                       style="bold")
         console.print(t(
-            "pod_evidence", posts=_number(first["posts_co_engaged"]), delay=_number(first["median_delay_minutes"]),
+            "pod_evidence", posts=format_number(first["posts_co_engaged"]), delay=format_number(first["median_delay_minutes"]),
             prompt=format_percent(first["prompt_share"], decimals=0), recip=format_percent(first["reciprocity"], decimals=0),
-            coverage=format_percent(first["coverage"], decimals=0), lift=_number(first["lift"], 1),
+            coverage=format_percent(first["coverage"], decimals=0), lift=format_number(first["lift"], decimals=1),
             generic=format_percent(first["generic_comment_share"], decimals=0),
-            engagements=_number(first["pod_engagements"]),
+            engagements=format_number(first["pod_engagements"]),
         ))
         if first.get("example_comments"):
             console.print(t("pod_examples", examples=safe(first["example_comments"])))
@@ -99,7 +96,7 @@ def print_pods(rows: list[dict[str, Any]], summary: dict[str, Any], settings: ap
         ranked = sorted(members, key=lambda r: (not r["is_brand"], -(r["member_pairs"] or 0), r["account_id"]))
         for row in ranked[:limit]:
             table.add_row(safe(row.get("handle") or row["account_id"]), t("yes") if row["is_brand"] else "",
-                          format_percent(row["member_coverage"], decimals=0), _number(row["member_pairs"]))
+                          format_percent(row["member_coverage"], decimals=0), format_number(row["member_pairs"]))
         console.print(table)
         if len(members) > limit:
             console.print(t("pods_more", n=len(members) - limit))
