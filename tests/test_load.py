@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from liens import Store, load
+from liens.schema import TABLES
 from liens.store import load_path
 
 
@@ -185,3 +186,66 @@ def test_timestamp_forms_are_read_as_utc(tmp_path: Path) -> None:
         "a": "2025-01-01 10:00:00.000", "b": "2025-01-01 15:00:00.000", "c": "2025-01-01 08:00:00.000",
         "d": "2025-01-01 04:30:00.250", "e": "2025-01-01 10:00:00.000", "f": "2025-01-01 00:00:00.000",
     }
+
+
+# table -> (first file, later file without one column, (key column, key, kept column, kept value),
+#           (key, column the later file empties explicitly) or None)
+INCREMENTAL = {
+    "accounts": ("account_id,platform,handle,followers_count\nu1,instagram,alice,10\nu2,instagram,bob,5\n",
+                 "account_id,platform,handle\nu1,instagram,alice2\nu2,instagram,\n",
+                 ("account_id", "u1", "followers_count", 10), ("u2", "handle")),
+    "posts": ("post_id,author_id,created_at,caption,campaign\np1,b1,2025-01-01T10:00:00Z,Hello,spring\n"
+              "p2,b1,2025-01-02T10:00:00Z,Bye,winter\n",
+              "post_id,author_id,created_at,campaign\np1,b1,2025-01-01T10:00:00Z,summer\np2,b1,2025-01-02T10:00:00Z,\n",
+              ("post_id", "p1", "caption", "Hello"), ("p2", "campaign")),
+    "interactions": ("interaction_id,kind,actor_id,created_at,post_id,text\ni1,like,u1,2025-01-01T10:05:00Z,p1,\n"
+                     "i2,comment,u2,2025-01-01T11:00:00Z,p1,nice\n",
+                     "interaction_id,kind,actor_id,created_at,text\ni1,like,u1,2025-01-01T10:05:00Z,\n"
+                     "i2,comment,u2,2025-01-01T11:00:00Z,\n",
+                     ("interaction_id", "i1", "post_id", "p1"), ("i2", "text")),
+    "follows": ("follower_id,followee_id,followed_at,unfollowed_at,origin\nu1,b1,2024-12-01T00:00:00Z,2025-01-01T00:00:00Z,ad\n"
+                "u2,b1,2024-12-02T00:00:00Z,,organic\n",
+                "follower_id,followee_id,followed_at,origin\nu1,b1,2024-12-01T00:00:00Z,\n",
+                ("follower_id", "u1", "unfollowed_at", "2025-01-01 00:00:00"), ("u1", "origin")),
+    "audience": ("account_id,date,followers,note\nb1,2025-01-01,998,first\nb1,2025-01-02,1000,second\n",
+                 "account_id,date,followers\nb1,2025-01-01,999\n",
+                 ("date", "2025-01-01", "note", "first"), None),
+    "post_metrics": ("post_id,measured_at,likes,saves\np1,2025-01-03T00:00:00Z,40,3\np2,2025-01-03T00:00:00Z,20,1\n",
+                     "post_id,measured_at,likes\np1,2025-01-03T00:00:00Z,41\np2,2025-01-03T00:00:00Z,\n",
+                     ("post_id", "p1", "saves", 3), ("p2", "likes")),
+    "conversions": ("conversion_id,kind,occurred_at,account_id,value,currency\nc1,sale,2025-01-05T10:00:00Z,u2,49.9,EUR\n"
+                    "c2,lead,2025-01-06T10:00:00Z,u1,,\n",
+                    "conversion_id,kind,occurred_at,currency\nc1,sale,2025-01-05T10:00:00Z,USD\nc2,lead,2025-01-06T10:00:00Z,\n",
+                    ("conversion_id", "c1", "value", 49.9), None),
+    "costs": ("period_start,period_end,amount,hours,platform\n2025-01-01,2025-01-31,300,12.5,instagram\n",
+              "period_start,period_end,amount,platform\n2025-01-01,2025-01-31,320,instagram\n",
+              ("platform", "instagram", "hours", 12.5), None),
+    "identities": ("member_id,account_id,confidence\nm1,u1,high\nm1,fb:u1,low\n",
+                   "member_id,account_id\nm1,u1\n",
+                   ("account_id", "u1", "confidence", "high"), None),
+}
+
+
+@pytest.mark.parametrize("table", sorted(INCREMENTAL))
+def test_incremental_load_never_erases_a_column_the_file_lacks(tmp_path: Path, table: str) -> None:
+    """A later export without a column keeps the stored values; only an explicit empty value changes one."""
+    first_text, later_text, (key_col, key, kept_col, kept_value), emptied = INCREMENTAL[table]
+    first = write_dataset(tmp_path / "d1", **{table: first_text})
+    later = write_dataset(tmp_path / "d2", **{table: later_text})
+    with Store(tmp_path / "s.duckdb") as store:
+        load(first, store)
+        n = store.count(table)
+        report = load(later, store)
+        assert report.rows_new[table] == 0 and store.count(table) == n
+        got = rows(store, f'SELECT CAST("{kept_col}" AS VARCHAR) FROM "{table}" WHERE CAST("{key_col}" AS VARCHAR) = ?'
+                   .replace("?", "'" + key + "'"))
+        assert got == [(str(kept_value),)], (table, got)
+        spec_key = TABLES[table].key[0]
+        if emptied is not None:
+            which, column = emptied
+            assert rows(store, f'SELECT "{column}" FROM "{table}" WHERE "{spec_key}" = \'{which}\'') == [(None,)]
+        # The values the later file does hold replaced the stored ones.
+        if table == "accounts":
+            assert rows(store, "SELECT handle FROM accounts WHERE account_id = 'u1'") == [("alice2",)]
+        if table == "audience":
+            assert rows(store, "SELECT followers FROM audience WHERE date = '2025-01-01'") == [(999,)]

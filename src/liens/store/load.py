@@ -41,6 +41,7 @@ from ..schema import (
     TRUE_WORDS,
     TableSpec,
 )
+from . import privacy
 from .store import Store, has_store_suffix
 from .store import quote_identifier as q
 
@@ -142,7 +143,8 @@ def _convert(column: str, type_: str, source: str = "VARCHAR") -> str:
     if type_ == DATE:
         return f"TRY_CAST({raw} AS DATE)"
     if type_ == INTEGER:
-        return f"TRY_CAST(TRY_CAST({raw} AS DOUBLE) AS BIGINT)"
+        # Exact when written as an integer (a DOUBLE rounds beyond 2^53); "12.0" or "1e3" through a number.
+        return f"coalesce(TRY_CAST({raw} AS BIGINT), TRY_CAST(TRY_CAST({raw} AS DOUBLE) AS BIGINT))"
     if type_ == FLOAT:
         return f"TRY_CAST({raw} AS DOUBLE)"
     if type_ == BOOLEAN:
@@ -266,7 +268,12 @@ class _Loader:
         raise conversion.conflicting_key(key_cols, conflict[0][0], file=relation.label, rows=[r[0] for r in rows])
 
     def insert(self, relation: Relation, present: dict[str, str], has_duplicates: bool) -> int:
-        """Upsert the relation's rows into the store table; return how many keys are new."""
+        """Upsert the relation's rows into the store table; return how many keys are new.
+
+        A row whose key is stored already gets the values of the columns the file holds (an
+        explicit empty value included); a column the file does not hold keeps its stored values.
+        Rows of forgotten people (`privacy.tombstones`) are left out, or lose the link to them.
+        """
         spec = TABLES[relation.table]
         self.store.ensure_table(relation.table)
         existing = self.store.columns(relation.table)
@@ -283,16 +290,23 @@ class _Loader:
         select = f"SELECT {', '.join(exprs)} FROM {relation.sql}"
         if has_duplicates:
             select = f"SELECT DISTINCT * FROM ({select})"
-        key_cols = [k for k in spec.key if k in present]
+        select = privacy.without_forgotten(self.con, relation.table, select, list(present))
         before = self.store.count(relation.table)
         if before == 0:
             self._run(f"INSERT INTO {q(relation.table)} BY NAME {select}", relation)
             return self.store.count(relation.table)
         staging = f"_incoming_{relation.table}"
         self._run(f"CREATE OR REPLACE TEMP TABLE {q(staging)} AS {select}", relation)
-        match = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM s.{q(k)}" for k in key_cols)
-        self.con.execute(f"DELETE FROM {q(relation.table)} t WHERE EXISTS (SELECT 1 FROM {q(staging)} s WHERE {match})")
-        self.con.execute(f"INSERT INTO {q(relation.table)} BY NAME SELECT * FROM {q(staging)}")
+        # A key column the file lacks is empty in every incoming row.
+        match = " AND ".join(f"t.{q(k)} IS NOT DISTINCT FROM s.{q(k)}" if k in present else f"t.{q(k)} IS NULL"
+                             for k in spec.key)
+        values = [c for c in present if c not in spec.key]
+        if values:
+            changed = " OR ".join(f"t.{q(c)} IS DISTINCT FROM s.{q(c)}" for c in values)
+            self.con.execute(f"UPDATE {q(relation.table)} t SET {', '.join(f'{q(c)} = s.{q(c)}' for c in values)} "
+                             f"FROM {q(staging)} s WHERE {match} AND ({changed})")
+        self.con.execute(f"INSERT INTO {q(relation.table)} BY NAME SELECT * FROM {q(staging)} s "
+                         f"WHERE NOT EXISTS (SELECT 1 FROM {q(relation.table)} t WHERE {match})")
         self.con.execute(f"DROP TABLE {q(staging)}")
         return self.store.count(relation.table) - before
 
@@ -415,7 +429,7 @@ def load_relations(store: Store, relations: list[Relation], source: str,
         present, total, dupes = loader.validate(relation)
         report.rows_in[relation.table] = total
         validated.append((relation, present, dupes))
-    with store.transaction() as con:
+    with store.replacing() as con:  # all or nothing, even when the process is killed
         load_id = int(con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM _liens_loads").fetchone()[0])  # type: ignore[index]
         for relation, present, dupes in validated:
             loader.progress(f"loading {relation.table}")

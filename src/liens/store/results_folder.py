@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .store import RESULT_PREFIX, Store
+from .store import RESULT_PREFIX, Store, note_output
 
 # Tables whose rows have no order of their own (one row per account, per interaction).
 UNORDERED = {"accounts", "interactions"}
@@ -37,6 +37,7 @@ def write_results(store: Store, out: str | Path) -> Path:
             done.result()
     summary: dict[str, Any] = store.summary()
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    note_output(store.path, [out / "summary.json", *(out / f"{n}.{suffix}" for n in store.result_names() for suffix, _ in FORMATS)])
     return out
 
 

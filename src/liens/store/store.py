@@ -278,6 +278,44 @@ def _sync(path: Path) -> None:
         os.close(fd)
 
 
+OUTPUTS_SUFFIX = ".outputs.json"
+
+
+def outputs_file(store_path: Path) -> Path:
+    """Beside the store: the results folders and reports written from it (forget removes them)."""
+    return store_path.with_name(store_path.name + OUTPUTS_SUFFIX)
+
+
+def note_output(store_path: str | Path, files: list[Path]) -> None:
+    """Remember files written from the store's data (a results folder, a report), so that `forget`
+    and `pseudonymise` can remove them. Kept beside the store, so that a read-only store can note too."""
+    record = outputs_file(Path(store_path))
+    try:
+        known = json.loads(record.read_text(encoding="utf-8")) if record.exists() else []
+    except (OSError, ValueError):
+        known = []
+    paths = sorted({*map(str, known), *(str(Path(f).resolve()) for f in files)})
+    with suppress(OSError):  # a store on a read-only disk: nothing will be removed later, nothing breaks now
+        record.write_text(json.dumps(paths, indent=1), encoding="utf-8")
+
+
+def forget_outputs(store_path: str | Path) -> list[str]:
+    """Remove the files noted by `note_output` (they hold data from before); return those removed."""
+    record = outputs_file(Path(store_path))
+    try:
+        known = json.loads(record.read_text(encoding="utf-8")) if record.exists() else []
+    except (OSError, ValueError):
+        known = []
+    removed = []
+    for name in map(str, known):
+        with suppress(FileNotFoundError, IsADirectoryError):
+            Path(name).unlink()
+            removed.append(name)
+    with suppress(FileNotFoundError):
+        record.unlink()
+    return removed
+
+
 def remove_leftovers(path: Path) -> list[Path]:
     """Remove the replacement files a killed `replacing` left beside the store (their process is gone)."""
     removed = []
