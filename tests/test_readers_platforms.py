@@ -95,7 +95,7 @@ def assert_canonical(dataset: dict[str, pa.Table]) -> None:
 
 def test_registry_lists_every_format():
     assert set(READERS) == {"instagram-export", "meta-graph", "youtube", "discord", "whatsapp", "linkedin",
-                            "reddit", "csv-map"}
+                            "reddit", "csv-map", "telegram", "twitter-archive"}
 
 
 @pytest.mark.parametrize("path, expected", [
@@ -201,11 +201,13 @@ def test_instagram_new_layout():
     likes = {r["post_id"]: r for r in rows(data, "interactions") if r["kind"] == "like"}
     assert set(likes) == {"ig:post:C4xYzAbCdEf", "ig:post:C4zZzQwErTy"}
     dms = sorted((r for r in rows(data, "interactions") if r["kind"] == "dm"), key=lambda r: r["created_at"])
-    assert dms[0]["actor_id"] == "ig:name:Léa Martin" and dms[0]["target_id"] == "ig:maison.lumiere"
+    # the thread folder inbox/leamartin_… names her: the display name and the follower are one account
+    assert dms[0]["actor_id"] == "ig:lea.martin" and dms[0]["target_id"] == "ig:maison.lumiere"
+    assert accounts["ig:lea.martin"]["display_name"] == "Léa Martin" and "ig:name:Léa Martin" not in accounts
     assert dms[0]["text"] == "Bonjour ! Quel est le prix de la lampe Éclat ? Elle existe en vert ?"
     assert dms[0]["created_at"] == datetime(2024, 3, 10, 11, 0)
     assert dms[1]["text"] is None and dms[1]["has_media"] is True  # a photo only
-    assert dms[2]["actor_id"] == "ig:maison.lumiere" and dms[2]["target_id"] == "ig:name:Léa Martin"
+    assert dms[2]["actor_id"] == "ig:maison.lumiere" and dms[2]["target_id"] == "ig:lea.martin"
     reaction = next(r for r in rows(data, "interactions") if r["kind"] == "reaction")
     assert reaction["parent_id"] == dms[0]["interaction_id"] and reaction["actor_id"] == "ig:maison.lumiere"
     assert reaction["reaction"] == "❤"

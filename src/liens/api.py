@@ -55,10 +55,29 @@ def _opened(store: StoreLike, *, read_only: bool = False) -> Iterator[Store]:
 
 
 def load(dataset: str | Path, store: StoreLike = DEFAULT_STORE, *, fmt: str = "auto",
-         mapping: str | Path | None = None, progress: Callable[[str], None] | None = None) -> LoadReport:
-    """Load a dataset folder, DuckDB file or platform export into the store, all or nothing."""
+         mapping: str | Path | None = None, progress: Callable[[str], None] | None = None,
+         **options: Any) -> LoadReport:
+    """Load a dataset folder, DuckDB file or platform export into the store, all or nothing.
+
+    `options` go to the export's reader: ``timezone="Europe/Paris"``, ``owner="maison.lumiere"``,
+    ``me="Marie"``, ``max_file_mb=1024``… (`formats()` lists each format's); an option the format
+    does not take is an error. The report says per file what it was read as and what was skipped.
+    """
     with _opened(store) as opened:
-        return load_path(opened, dataset, fmt=fmt, mapping=mapping, progress=progress)
+        return load_path(opened, dataset, fmt=fmt, mapping=mapping, progress=progress, options=options)
+
+
+def formats() -> list[dict[str, Any]]:
+    """Every platform format: name, what it is and the files it reads ({"en", "fr"}), its options
+    (name, flag, kind, default, choices, help {"en", "fr"}); the common caps are in each list, last."""
+    from .readers.registry import FORMATS, options_of
+
+    return [
+        {"name": name, "what": spec.what, "files": spec.files,
+         "options": [{"name": o.name, "flag": o.flag, "kind": o.kind, "default": o.default,
+                      "choices": list(o.choices), "help": o.help} for o in options_of(name)]}
+        for name, spec in FORMATS.items()
+    ]
 
 
 @dataclass

@@ -3,6 +3,11 @@
 `Source` lists and reads them the same way in all three cases (paths inside are POSIX-style and
 relative); `parse_json` and `csv_text_rows` read a member's text, and say which file is wrong when
 it cannot be read.
+
+`Limits` caps what one read may take in: a file or archive member read into memory, a cell of a
+sheet or CSV, the rows of a sheet. They are set for the read in progress (`use_limits`, a context
+variable: `read_platform` sets them from its options) and a file over a cap is refused with a
+message naming the file, the cap and the option that raises it; nothing is inflated first.
 """
 
 from __future__ import annotations
@@ -13,10 +18,61 @@ import os
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Self
 
 from ..errors import ReaderError
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on one read (each overridable by the reader option of the same name)."""
+
+    max_file_mb: float = 256.0  # a file, or a member of an archive, read into memory
+    max_cell_chars: int = 100_000  # one cell of a spreadsheet or CSV (a post is a few thousand)
+    max_rows: int = 2_000_000  # rows of one sheet
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+_LIMITS: ContextVar[Limits] = ContextVar("liens_read_limits", default=Limits())  # noqa: B039 (frozen)
+
+
+def limits() -> Limits:
+    return _LIMITS.get()
+
+
+@contextmanager
+def use_limits(value: Limits) -> Iterator[Limits]:
+    token = _LIMITS.set(value)
+    try:
+        yield value
+    finally:
+        _LIMITS.reset(token)
+
+
+def too_large(where: str, size: int) -> ReaderError:
+    cap = limits().max_file_mb
+    return ReaderError(
+        f"the file is {size / 1024 / 1024:,.0f} MB uncompressed, over the {cap:g} MB cap on one file",
+        file=where, expected=f"a file under {cap:g} MB, or raise the cap with --max-file-mb",
+    )
+
+
+def check_cell(value: Any, where: str, row: int | None = None, column: str | None = None) -> None:
+    """Refuse a cell longer than the cap (a damaged or hostile sheet, not a post)."""
+    cap = limits().max_cell_chars
+    if isinstance(value, str) and len(value) > cap:
+        raise ReaderError(
+            f"a cell holds {len(value):,} characters, over the {cap:,} cap on one cell", file=where, row=row,
+            column=column, expected=f"cells under {cap:,} characters, or raise the cap with --max-cell-chars",
+        )
 
 
 class Source:
@@ -88,11 +144,25 @@ class Source:
 
     # -- reading ---------------------------------------------------------------------------
 
+    def size(self, name: str) -> int:
+        """The (uncompressed) size the file says it has."""
+        if self.kind == "zip":
+            assert self._zip is not None
+            return self._zip.getinfo(name).file_size
+        return (self.path if self.kind == "file" else self.path / name).stat().st_size
+
     def read_bytes(self, name: str) -> bytes:
+        cap = limits().max_file_bytes
         try:
+            if self.size(name) > cap:
+                raise too_large(self.display(name), self.size(name))
             if self.kind == "zip":
                 assert self._zip is not None
-                return self._zip.read(name)
+                with self._zip.open(name) as handle:  # read at most the cap: a member may lie about its size
+                    data = handle.read(cap + 1)
+                if len(data) > cap:
+                    raise too_large(self.display(name), len(data))
+                return data
             if self.kind == "file":
                 return self.path.read_bytes()
             return (self.path / name).read_bytes()
@@ -106,15 +176,7 @@ class Source:
 
     def read_text(self, name: str, encodings: tuple[str, ...] = ("utf-8-sig",)) -> str:
         data = self.read_bytes(name)
-        for encoding in encodings:
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as error:
-                last = error
-        raise ReaderError(
-            f"the file is not valid {encodings[0].replace('-sig', '').upper()} text (byte {last.start})",
-            file=self.display(name), expected="UTF-8 text",
-        )
+        return decode_text(data, self.display(name), encodings)
 
     def read_json(self, name: str) -> Any:
         return parse_json(self.read_text(name), self.display(name))
@@ -131,6 +193,15 @@ class Source:
                 return handle.read(size)
         except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError):
             return b""
+
+    def head_text(self, name: str, size: int = 65536) -> str:
+        """The first characters of a text file, in the encoding its bytes show (UTF-8 unless UTF-16/32)."""
+        data = self.head(name, size)
+        encoding = sniff_encoding(data) or "utf-8-sig"
+        if encoding == "utf-16":
+            encoding = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+            data = data[2:]
+        return data.decode(encoding, errors="ignore")
 
     def close(self) -> None:
         if self._zip is not None:
@@ -155,6 +226,44 @@ def is_zip(path: Path) -> bool:
             return handle.read(4) == b"PK\x03\x04"
     except OSError:
         return False
+
+
+def sniff_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 told by a byte-order mark or by the zero bytes of ASCII text; None otherwise."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:4000]
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(data: bytes, where: str, encodings: tuple[str, ...] = ("utf-8-sig",)) -> str:
+    """The text of a file: UTF-8 (or `encodings`), UTF-16/32 when its bytes say so; else an error
+    naming the encoding expected and the first byte that is not."""
+    found = sniff_encoding(data)
+    if found:
+        try:
+            return data.decode(found)
+        except UnicodeDecodeError:
+            raise ReaderError(f"the file looks like {found.upper()} text but cannot be decoded as such", file=where,
+                              expected="UTF-8 text (or complete UTF-16 text)") from None
+    last: UnicodeDecodeError | None = None
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as error:
+            last = error
+    assert last is not None
+    raise ReaderError(
+        f"the file is not valid {encodings[0].replace('-sig', '').upper()} text (byte {last.start}); "
+        "it may be in another encoding (Windows-1252, Latin-1)",
+        file=where, expected="UTF-8 text",
+    )
 
 
 def parse_json(text: str, where: str) -> Any:

@@ -18,7 +18,16 @@ read ``instagram.com/_u/<username>``). Meta writes UTF-8 bytes as ``\\u00XX`` es
 string is repaired (``Ã©`` → ``é``).
 
 Message senders are display names, not usernames, so they get ``ig:name:<name>`` ids (never merged
-with a follower's ``ig:<username>`` by guesswork), except the owner, recognised by name or username.
+with a follower's ``ig:<username>`` by guesswork), except the owner, recognised by name or username,
+and the other person of a two-person thread whose folder (``inbox/lea_paris_1234567890``) names an
+account the export lists (a follower, a following, the owner of a liked or commented post): the
+export ties them, so they are one account.
+
+The owner (the brand) is found in ``personal_information.json``, else in the export's name, else
+given with ``owner=`` (a username or the display name the threads show), else inferred: the one
+participant present in every thread (with a warning saying so). When none can be found the load
+says so and what to pass. Any single file of the export loads on its own, a lone
+``message_1.json`` included.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ from typing import Any
 
 from ..errors import ReaderError
 from .archive import Source
-from .tables import Dataset, Rows
+from .tables import Dataset, Rows, words
 from .values import as_dict, clean, fix_mojibake, stable_id, time_or_error, to_float
 
 PLATFORM = "instagram"
@@ -39,6 +48,7 @@ _FOLLOWING = re.compile(r"(^|/)following(_\d+)?\.json$", re.IGNORECASE)
 _COMMENTS = re.compile(r"(^|/)(post_comments(_\d+)?|reels_comments(_\d+)?)\.json$", re.IGNORECASE)
 _LIKES = re.compile(r"(^|/)liked_posts(_\d+)?\.json$", re.IGNORECASE)
 _MESSAGES = re.compile(r"(^|/)(inbox|message_requests)/([^/]+)/message_\d+\.json$", re.IGNORECASE)
+_THREAD_FOLDER = re.compile(r"^(?P<handle>.+?)_\d{6,}$")
 _PROFILE = re.compile(r"(^|/)personal_information\.json$", re.IGNORECASE)
 _HTML_DATA = re.compile(r"(^|/)(followers(_\d+)?|following|post_comments(_\d+)?|liked_posts|message_\d+)\.html$", re.IGNORECASE)
 _EXPORT_NAME = re.compile(r"instagram-([A-Za-z0-9._]+?)-\d{4}-\d{2}-\d{2}", re.IGNORECASE)
@@ -92,6 +102,41 @@ def _first(entry: dict[str, Any], key: str) -> Any:
     return entry.get(key)
 
 
+def _flatten(groups: list[Any]) -> list[Any]:
+    """Meta nests labelled values as [{"dict": [...]}, ...]: the inner items, in order."""
+    items: list[Any] = []
+    for group in groups:
+        if isinstance(group, dict):
+            inner = group.get("dict")
+            items.extend(inner if isinstance(inner, list) else [group])
+    return items
+
+
+def labelled(items: Any, label: str, inside: str | None = None) -> str | None:
+    """The value labelled `label` in Meta's newer ``label_values`` lists (``[{"label", "value"} |
+    {"label", "dict": [{"dict": [...]}]}]``), looked for under the item labelled `inside` when given."""
+    if not isinstance(items, list):
+        return None
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        name = str(item.get("label") or "")
+        nested = item.get("dict")
+        if inside is not None:
+            if name.lower() == inside.lower() and isinstance(nested, list):
+                found = labelled(_flatten(nested), label)
+                if found:
+                    return found
+            continue
+        if name.lower() == label.lower() and clean(item.get("value") or item.get("href")):
+            return clean(item.get("value") or item.get("href"))
+        if isinstance(nested, list):
+            found = labelled(_flatten(nested), label)
+            if found:
+                return found
+    return None
+
+
 def _entries(data: Any, keys: tuple[str, ...], where: str) -> list[dict[str, Any]]:
     """The list of entries of a file that is either a bare list or {one_of_keys: [...]}."""
     if isinstance(data, list):
@@ -115,12 +160,19 @@ class _Reader:
     def __init__(self, source: Source, owner: str | None) -> None:
         self.source = source
         self.rows = Rows()
-        self.owner_username: str | None = owner.lstrip("@").lower() if owner else None
-        self.owner_name: str | None = None
+        given = owner.strip().lstrip("@") if owner else None
+        self.owner_username: str | None = given.lower() if given and _USERNAME.match(given) else None
+        self.owner_name: str | None = given if given and not self.owner_username else None
+        self.owner_given = given
+        self.owner_inferred = False
+        self.thread_handles: dict[str, str] = {}  # display name -> username, tied by a thread folder
+        self._cache: dict[str, Any] = {}
         self.owner_bio: str | None = None
 
     def load(self, name: str) -> Any:
-        return fix_mojibake(self.source.read_json(name))
+        if name not in self._cache:
+            self._cache[name] = fix_mojibake(self.source.read_json(name))
+        return self._cache[name]
 
     # -- owner ---------------------------------------------------------------------------
 
@@ -146,7 +198,9 @@ class _Reader:
 
     @property
     def owner_id(self) -> str:
-        return account_id(self.owner_username) if self.owner_username else "ig:me"
+        if self.owner_username:
+            return account_id(self.owner_username)
+        return f"ig:name:{self.owner_name}" if self.owner_name else "ig:me"
 
     def add_owner(self) -> None:
         self.rows.accounts.add(self.owner_id, PLATFORM, handle=self.owner_username, display_name=self.owner_name,
@@ -159,12 +213,62 @@ class _Reader:
         low = name.strip().lower()
         if (self.owner_name and low == self.owner_name.strip().lower()) or (self.owner_username and low == self.owner_username):
             return self.owner_id
+        if name.strip() in self.thread_handles:
+            return self.rows.accounts.add(account_id(self.thread_handles[name.strip()]), PLATFORM,
+                                          handle=self.thread_handles[name.strip()], display_name=name.strip())
         return self.rows.accounts.add(f"ig:name:{name.strip()}", PLATFORM, display_name=name.strip())
+
+    # -- threads: who is in them, who the owner is, who a folder names ---------------------------
+
+    def participants(self, names: list[str]) -> list[str]:
+        found: list[str] = []
+        for name in names:
+            data = self.load(name)
+            if not isinstance(data, dict):
+                continue
+            listed = [p.get("name") for p in data.get("participants") or [] if isinstance(p, dict)]
+            senders = [m.get("sender_name") for m in data.get("messages") or [] if isinstance(m, dict)]
+            for person in listed or senders:
+                if isinstance(person, str) and clean(person) and person not in found:
+                    found.append(person)
+        return found
+
+    def infer_owner(self, threads: dict[str, list[str]]) -> None:
+        """The owner is in every thread of their inbox: the one name common to all (two threads or more).
+        An `owner` given as the display name the threads show is the owner too."""
+        people = [set(self.participants(sorted(names))) for names in threads.values()]
+        if self.owner_given and not self.owner_name:
+            for person in set().union(*people) if people else set():
+                if person.strip().lower() == self.owner_given.lower():
+                    self.owner_name = person
+        if self.owner_name:
+            return
+        groups = [p for p in people if len(p) >= 2]
+        common = set.intersection(*groups) if len(groups) >= 2 else set()
+        if len(common) == 1:
+            self.owner_name = next(iter(common))
+            self.owner_inferred = self.owner_username is None
+
+    def tie_thread_folder(self, key: str, names: list[str]) -> None:
+        """A two-person thread's folder names the other person's account: tie their display name to it."""
+        match = _THREAD_FOLDER.match(key.split("/")[-1])
+        people = self.participants(names)
+        others = [p for p in people if not (self.owner_name and p.strip().lower() == self.owner_name.strip().lower())]
+        if not match or len(people) != 2 or len(others) != 1:
+            return
+        folder = match["handle"].lower()
+        known = {row["handle"]: row["handle"] for row in self.rows.accounts.rows() if row.get("handle")}
+        squeezed = {re.sub(r"[._]", "", h): h for h in known}
+        handle = known.get(folder) or squeezed.get(re.sub(r"[._]", "", folder))
+        if handle and handle != self.owner_username:
+            self.thread_handles.setdefault(others[0].strip(), handle)
 
     # -- files ---------------------------------------------------------------------------
 
     def relationships(self, name: str, *, followers: bool) -> None:
         where = self.source.display(name)
+        self.rows.begin(where, words("Instagram followers", "abonnés Instagram") if followers
+                        else words("Instagram followings", "abonnements Instagram"))
         keys = ("relationships_followers", "followers") if followers else ("relationships_following", "following")
         for index, entry in enumerate(_entries(self.load(name), keys, where), start=1):
             username = username_of(entry)
@@ -181,6 +285,7 @@ class _Reader:
 
     def comments(self, name: str) -> None:
         where = self.source.display(name)
+        self.rows.begin(where, words("Instagram comments the account wrote", "commentaires Instagram écrits par le compte"))
         data = self.load(name)
         for index, entry in enumerate(
             _entries(data, ("comments_media_comments", "comments_reels_comments", "post_comments", "comments"), where), start=1
@@ -213,6 +318,7 @@ class _Reader:
 
     def likes(self, name: str) -> None:
         where = self.source.display(name)
+        self.rows.begin(where, words("Instagram likes the account gave", "j'aime Instagram donnés par le compte"))
         for index, entry in enumerate(_entries(self.load(name), ("likes_media_likes",), where), start=1):
             url = _first(entry, "href")
             post = post_id_from_url(url if isinstance(url, str) else None)
@@ -221,8 +327,14 @@ class _Reader:
             if when is None:
                 raise ReaderError("the like has no time", file=where, row=index, column="timestamp",
                                   expected="a Unix timestamp")
-            title = clean(entry.get("title"))
+            title = clean(entry.get("title")) or labelled(entry.get("label_values"), "Username", inside="Owner")
+            if url is None:
+                url = labelled(entry.get("label_values"), "URL")
+                post = post_id_from_url(url if isinstance(url, str) else None)
             target = self.person(title) if title and _USERNAME.match(title.lstrip("@")) else None
+            if target is None:
+                self.rows.skip("like_no_owner", words("likes that do not name the liked post's owner",
+                                                      "j'aime qui ne nomment pas l'auteur du post"))
             key = post or url or stable_id(title, raw_time)
             self.rows.interactions.append({
                 "interaction_id": "ig:like:" + stable_id(self.owner_id, key), "kind": "like", "actor_id": self.owner_id,
@@ -232,6 +344,8 @@ class _Reader:
     def thread(self, names: list[str], thread_key: str) -> None:
         participants: list[str] = []
         messages: list[tuple[str, int, dict[str, Any]]] = []
+        self.rows.begin(self.source.display(names[0]) + (f" (+{len(names) - 1})" if len(names) > 1 else ""),
+                        words("Instagram message thread", "fil de messages Instagram"))
         for name in names:
             where = self.source.display(name)
             data = self.load(name)
@@ -297,6 +411,15 @@ class _Reader:
         for name in source.matching(_MESSAGES.pattern):
             parts = PurePosixPath(name).parts
             threads.setdefault("/".join(parts[-3:-1]), []).append(name)
+        if not threads:  # a lone message_1.json, or message files saved outside their folders
+            for name in source.with_suffix(".json"):
+                if _PROFILE.search(name) or followers.count(name) or following.count(name) or name in comments or name in likes:
+                    continue
+                data = self.load(name)
+                if isinstance(data, dict) and isinstance(data.get("messages"), list) and \
+                        any(isinstance(m, dict) and "sender_name" in m for m in data["messages"][:20]):
+                    folder = PurePosixPath(name).parent.name or PurePosixPath(name).stem
+                    threads.setdefault(f"inbox/{folder}", []).append(name)
         if not (followers or following or comments or likes or threads):
             if source.matching(_HTML_DATA.pattern):
                 raise ReaderError(
@@ -308,6 +431,7 @@ class _Reader:
                 "or is not an Instagram export", file=str(source.path), expected=EXPECTED_FILES,
             )
         self.find_owner()
+        self.infer_owner(threads)
         self.add_owner()
         for name in followers:
             self.relationships(name, followers=True)
@@ -318,7 +442,21 @@ class _Reader:
         for name in likes:
             self.likes(name)
         for key in sorted(threads):
+            self.tie_thread_folder(key, sorted(threads[key]))
+        for key in sorted(threads):
             self.thread(sorted(threads[key]), key.split("/", 1)[1])
+        if self.owner_inferred:
+            self.rows.warn(words(
+                f"the export does not say whose it is: the owner is taken to be '{self.owner_name}', present in every "
+                "message thread; pass --owner USERNAME to choose another",
+                f"l'export ne dit pas à qui il est : le propriétaire est pris pour « {self.owner_name} », présent dans "
+                "tous les fils de messages ; passez --owner NOM_UTILISATEUR pour en choisir un autre"))
+        elif self.owner_id == "ig:me":
+            self.rows.warn(words(
+                "the export does not say whose it is (no personal_information.json, and no one is in every thread): "
+                "its messages have no brand side; pass --owner USERNAME (or the name the threads show)",
+                "l'export ne dit pas à qui il est (pas de personal_information.json, et personne n'est dans tous les "
+                "fils) : ses messages n'ont pas de côté marque ; passez --owner NOM_UTILISATEUR (ou le nom affiché)"))
         return self.rows.dataset(PLATFORM)
 
 

@@ -3,11 +3,18 @@
 Readers add accounts to an `AccountBook` and rows to a `Rows`; `build_dataset` dedupes on the
 tables' keys, lists every account a row names, and types each column as dataset v1 says
 (`make_table`).
+
+What a reader did with each file is written down as it reads: `Rows.begin(file, taken_for)` opens
+a `FileNote`, every row appended afterwards is counted on it, `Rows.skip(reason)` counts what was
+left out and why, `Rows.warn(text)` says what the user should know (an owner not found, a brand not
+named). The notes of one read go to the `ReadLog` that `read_platform` opened (a context variable,
+so no reader signature carries it), and the loader prints them: a load is never silent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -29,10 +36,85 @@ from .values import utc
 #: canonical table name -> table of dataset v1 columns
 Dataset = dict[str, pa.Table]
 
+#: a user-facing text in both languages: {"en": ..., "fr": ...}
+Words = dict[str, str]
+
+
+def words(en: str, fr: str) -> Words:
+    return {"en": en, "fr": fr}
+
+
+#: tables whose rows say something (accounts alone are only who is who)
+CONTENT_TABLES = ("posts", "interactions", "follows", "audience", "post_metrics")
+
+
+@dataclass
+class FileNote:
+    """What one file of an export was taken for, the rows it gave and what was left out, and why."""
+
+    file: str
+    taken_for: Words
+    rows: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, tuple[Words, int]] = field(default_factory=dict)  # reason key -> (words, count)
+
+    @property
+    def content_rows(self) -> int:
+        return sum(self.rows.get(t, 0) for t in CONTENT_TABLES)
+
+
+@dataclass
+class ReadLog:
+    """The notes of one read: a note per file, and warnings about the whole export."""
+
+    files: list[FileNote] = field(default_factory=list)
+    warnings: list[Words] = field(default_factory=list)
+
+    def warn(self, text: Words) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+
+_LOG: ContextVar[ReadLog | None] = ContextVar("liens_read_log", default=None)
+
+
+def current_log() -> ReadLog:
+    """The log of the read in progress (a throw-away one when a reader is called directly)."""
+    log = _LOG.get()
+    if log is None:
+        log = ReadLog()
+        _LOG.set(log)
+    return log
+
+
+def open_log() -> tuple[ReadLog, Token[ReadLog | None]]:
+    log = ReadLog()
+    return log, _LOG.set(log)
+
+
+def close_log(token: Token[ReadLog | None]) -> None:
+    _LOG.reset(token)
+
+
+class _Counted(list[dict[str, Any]]):
+    """A list of rows that counts each append on the file being read."""
+
+    def __init__(self, table: str, owner: Rows) -> None:
+        super().__init__()
+        self.table, self.owner = table, owner
+
+    def append(self, row: dict[str, Any]) -> None:
+        super().append(row)
+        self.owner.count(self.table)
+
+    def extend(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self.append(row)
+
 #: id prefix -> platform, for accounts that are only named by another row
 PLATFORM_OF_PREFIX = {
     "ig": "instagram", "fb": "facebook", "yt": "youtube", "discord": "discord",
-    "whatsapp": "whatsapp", "linkedin": "linkedin", "reddit": "reddit",
+    "whatsapp": "whatsapp", "linkedin": "linkedin", "reddit": "reddit", "telegram": "telegram",
+    "twitter": "twitter",
 }
 
 #: logical type -> Arrow type of the readers' tables
@@ -48,11 +130,14 @@ class AccountBook:
 
     def __init__(self) -> None:
         self._rows: dict[str, dict[str, Any]] = {}
+        self.on_new: Any = None  # called with no argument when an account is first seen
 
     def add(self, account_id: str, platform: str, **fields: Any) -> str:
         row = self._rows.get(account_id)
         if row is None:
             row = self._rows[account_id] = {"account_id": account_id, "platform": platform}
+            if self.on_new is not None:
+                self.on_new()
         for key, value in fields.items():
             if value is None:
                 continue
@@ -172,6 +257,7 @@ def build_dataset(
     interactions: Iterable[dict[str, Any]] = (),
     follows: Iterable[dict[str, Any]] = (),
     audience: Iterable[dict[str, Any]] = (),
+    post_metrics: Iterable[dict[str, Any]] = (),
     default_platform: str | None = None,
 ) -> Dataset:
     """Turn rows into dataset v1 tables: dedupe on keys, list every referenced account, type columns."""
@@ -179,6 +265,7 @@ def build_dataset(
     inter_rows = _dedupe(interactions, ("interaction_id",))
     follow_rows = _merge_follows(follows)
     audience_rows = _dedupe(audience, ("account_id", "date"))
+    metric_rows = _dedupe(post_metrics, ("post_id", "measured_at"))
 
     def ensure(account_id: Any) -> None:
         if account_id is None or account_id in accounts:
@@ -206,22 +293,47 @@ def build_dataset(
         dataset["follows"] = make_table("follows", follow_rows)
     if audience_rows:
         dataset["audience"] = make_table("audience", audience_rows)
+    if metric_rows:
+        dataset["post_metrics"] = make_table("post_metrics", metric_rows)
     assert all(t in dataset for t in MANDATORY_TABLES)
     return dataset
 
 
-@dataclass
 class Rows:
-    """The rows a reader collects, handed to build_dataset at the end."""
+    """The rows a reader collects, handed to build_dataset at the end, and its notes on each file."""
 
-    accounts: AccountBook = field(default_factory=AccountBook)
-    posts: list[dict[str, Any]] = field(default_factory=list)
-    interactions: list[dict[str, Any]] = field(default_factory=list)
-    follows: list[dict[str, Any]] = field(default_factory=list)
-    audience: list[dict[str, Any]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.accounts = AccountBook()
+        self.accounts.on_new = lambda: self.count("accounts")
+        self.posts: list[dict[str, Any]] = _Counted("posts", self)
+        self.interactions: list[dict[str, Any]] = _Counted("interactions", self)
+        self.follows: list[dict[str, Any]] = _Counted("follows", self)
+        self.audience: list[dict[str, Any]] = _Counted("audience", self)
+        self.post_metrics: list[dict[str, Any]] = _Counted("post_metrics", self)
+        self.note: FileNote | None = None
+
+    def begin(self, file: str, taken_for: Words) -> FileNote:
+        """Rows appended from now on come from `file`, read as `taken_for`."""
+        self.note = FileNote(file, taken_for)
+        current_log().files.append(self.note)
+        return self.note
+
+    def count(self, table: str, n: int = 1) -> None:
+        if self.note is not None:
+            self.note.rows[table] = self.note.rows.get(table, 0) + n
+
+    def skip(self, key: str, reason: Words, n: int = 1) -> None:
+        """`n` records of the current file left out, for `reason` (counted per reason)."""
+        if self.note is None or n <= 0:
+            return
+        _, have = self.note.skipped.get(key, (reason, 0))
+        self.note.skipped[key] = (reason, have + n)
+
+    def warn(self, text: Words) -> None:
+        current_log().warn(text)
 
     def dataset(self, default_platform: str | None = None) -> Dataset:
         return build_dataset(
             self.accounts, posts=self.posts, interactions=self.interactions, follows=self.follows,
-            audience=self.audience, default_platform=default_platform,
+            audience=self.audience, post_metrics=self.post_metrics, default_platform=default_platform,
         )

@@ -7,8 +7,13 @@ Both phone layouts, in English and French, 24 h or 12 h clocks::
     iOS      [12/03/2024 14:05:33] Marie Dubois: Bonjour !
              [3/12/24, 2:05:33 PM] Marie Dubois: Hello!
 
-* a message → ``comment`` in a group chat (``chat`` names it), ``dm`` in a two-person chat
-  (``target_id`` the other person); lines without a date continue the message before them;
+* a group chat is a space of the brand: one ``posts`` row per chat (``whatsapp:chat:<name>``,
+  authored by the group's account ``whatsapp:group:<name>``, marked ``is_brand``, dated by its first
+  message, ``is_space`` true), each message a ``comment`` on it (``chat`` names it), so that every
+  participant counts as a member of the brand's community; in a two-person chat a message is a
+  ``dm`` (``target_id`` the other person); lines without a date continue the message before them;
+* ``me``: the exporter's name as the chat shows it (the brand's side): marked ``is_brand``, so its
+  messages are the brand's answers and the messages of a two-person chat are addressed to it;
 * media placeholders (``<Media omitted>``, ``<Médias omis>``, ``image omitted``, ``<attached: …>``…)
   leave ``text`` empty and set ``has_media``; deleted messages set ``is_deleted``;
 * system lines (end-to-end encryption notice, subject or icon changes…) are not interactions;
@@ -33,7 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ReaderError
 from .archive import Source
-from .tables import Dataset, Rows
+from .tables import Dataset, Rows, words
 from .values import stable_id
 
 PLATFORM = "whatsapp"
@@ -226,13 +231,25 @@ class _Chat:
         group_events = any(rx.match(_BIDI.sub("", t).strip()) for t, _ in system_lines for rx in (_ADDED, _JOINED, _CREATED))
         for text, when in system_lines:
             self.system(text, when)
+        self.rows.skip("system", words("system lines (encryption notice, subject or icon changes, calls…)",
+                                       "lignes système (chiffrement, changements de sujet ou d'icône, appels…)"),
+                       len(system_lines) - len(self.memberships))
         name = self.chat_name or default_name
         senders = list(dict.fromkeys(s for _, _, s, _ in messages))
         is_dm = len(senders) <= 2 and not group_events
+        if self.rows.note is not None:
+            self.rows.note.taken_for = (words("WhatsApp private chat", "discussion privée WhatsApp") if is_dm
+                                        else words("WhatsApp group chat", "discussion de groupe WhatsApp"))
         group_id = f"whatsapp:group:{name}"
+        post_id = f"whatsapp:chat:{name}"
         if not is_dm:
             self.rows.accounts.add(group_id, PLATFORM, display_name=name, is_brand=True)
-        people = {s: self.rows.accounts.add(person_id(s), PLATFORM, display_name=s) for s in senders}
+            if messages:
+                self.rows.posts.append({"post_id": post_id, "author_id": group_id, "created_at": min(m[0] for m in messages),
+                                        "platform": PLATFORM, "format": "other", "caption": name, "is_space": True})
+        me = _strip(self.me).lower() if self.me else None
+        people = {s: self.rows.accounts.add(person_id(s), PLATFORM, display_name=s,
+                                            is_brand=True if me and s.lower() == me else None) for s in senders}
         seen: dict[str, int] = {}
         for when, local, sender, body in messages:
             text = _BIDI.sub("", body).strip()
@@ -252,6 +269,7 @@ class _Chat:
             self.rows.interactions.append({
                 "interaction_id": "whatsapp:msg:" + stable_id(key, seen[key]),
                 "kind": "dm" if is_dm else "comment", "actor_id": people[sender], "created_at": when,
+                "post_id": None if is_dm else post_id,
                 "target_id": other[0] if is_dm and len(other) == 1 else None, "text": text or None,
                 "platform": PLATFORM, "chat": name, "has_media": has_media or None,
                 "is_deleted": deleted or None, "is_edited": edited or None,
@@ -293,6 +311,7 @@ def read(path: Path, *, timezone: str = "UTC", date_order: str | None = None, me
             where = source.display(name)
             text = source.read_text(name, ("utf-8-sig", "utf-16"))
             chat_name = group or _chat_name(name) or _chat_name(source.path.name)
+            rows.begin(where, words("WhatsApp chat", "discussion WhatsApp"))
             chat = _Chat(rows, departures, where, text, chat_name, zone, date_order, me)
             default = PurePosixPath(name).stem if PurePosixPath(name).stem != "_chat" else source.path.stem
             chat.read(_chat_name(default) or default)
@@ -302,4 +321,13 @@ def read(path: Path, *, timezone: str = "UTC", date_order: str | None = None, me
                     and f["followed_at"] <= when and f.get("unfollowed_at") is None]
         if matching:
             matching[-1]["unfollowed_at"] = when
+        else:
+            rows.skip("departure", words("departures of people whose arrival the chat does not show",
+                                         "départs de personnes dont la discussion ne montre pas l'arrivée"))
+    if not me:
+        rows.warn(words(
+            "the chat does not say which participant is the brand: its messages are counted as members'; "
+            "pass --me NAME (your name as the chat shows it)",
+            "la discussion ne dit pas quel participant est la marque : ses messages comptent comme ceux des membres ; "
+            "passez --me NOM (votre nom tel que la discussion l'affiche)"))
     return rows.dataset(PLATFORM)

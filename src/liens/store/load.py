@@ -25,7 +25,7 @@ from .. import conversion
 from ..conversion import MISSING, NOT_ALLOWED, NOT_WHOLE, UNREADABLE, Check
 from ..errors import DatasetError
 from ..readers.dataset import FileSource, find_tables
-from ..readers.registry import read_platform, resolve_format
+from ..readers.registry import read_platform_logged, resolve_format
 from ..schema import (
     BOOLEAN,
     DATE,
@@ -62,6 +62,11 @@ class LoadReport:
     rows_in: dict[str, int] = field(default_factory=dict)
     rows_new: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    # A platform export: its format, what each file was taken for (readers.tables.FileNote: file,
+    # taken_for, rows per table, skipped reason -> count) and warnings, each {"en": …, "fr": …}.
+    format: str | None = None
+    files: list[Any] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def interactions_per_second(self) -> float:
@@ -444,20 +449,36 @@ def load_relations(store: Store, relations: list[Relation], source: str,
 
 
 def load_path(store: Store, path: str | Path, *, fmt: str = "auto", mapping: str | Path | None = None,
-              progress: Callable[[str], None] | None = None) -> LoadReport:
-    """Load a dataset folder, a DuckDB file, or a platform export into the store (all or nothing)."""
+              progress: Callable[[str], None] | None = None,
+              options: Mapping[str, Any] | None = None) -> LoadReport:
+    """Load a dataset folder, a DuckDB file, or a platform export into the store (all or nothing).
+
+    `options` go to the platform reader (``timezone``, ``owner``, ``me``…; see `liens formats`);
+    the report then says, per file, what it was taken for, the rows read and what was skipped.
+    """
     path = Path(path)
     if not path.exists():
         raise DatasetError("no such file or folder", file=str(path), expected="a dataset folder or an export")
+    given = {k: v for k, v in (options or {}).items() if v is not None}
     # The readers decide: a platform export's format, or None for a dataset v1 folder or DuckDB file.
     platform_format = resolve_format(path, fmt, mapping)
+    log = None
     if platform_format is not None:
-        dataset = read_platform(path, platform_format, Path(mapping) if mapping else None)
+        dataset, log = read_platform_logged(path, platform_format, Path(mapping) if mapping else None, given)
         relations = relations_for_arrow(dataset, str(path), store.con)
     else:
+        if given:
+            raise DatasetError(
+                "reader options (" + ", ".join("--" + k.replace("_", "-") for k in given) + ") apply to platform "
+                "exports, and this is a dataset folder or store file", file=str(path),
+                expected="no reader option, or --format naming the export's format",
+            )
         relations = relations_for(path, store)
     try:
-        return load_relations(store, relations, str(path), progress)
+        report = load_relations(store, relations, str(path), progress)
+        if log is not None:
+            report.format, report.files, report.warnings = platform_format, log.files, log.warnings
+        return report
     finally:
         for relation in relations:
             if relation.sql.startswith('"_arrow_'):

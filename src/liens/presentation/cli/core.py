@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from ... import api
-from ..i18n import format_number, format_percent, register, t
+from ..i18n import format_number, format_percent, language, register, t
 from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, progress_bar, safe, use_language
 
 register({
@@ -38,7 +38,38 @@ register({
     "store_is": {"en": "Store: {path}", "fr": "Stockage : {path}"},
     "setting": {"en": "Setting", "fr": "Réglage"},
     "meaning": {"en": "Meaning", "fr": "Signification"},
+    "load_file": {"en": "File", "fr": "Fichier"},
+    "load_taken_for": {"en": "Read as", "fr": "Lu comme"},
+    "load_file_rows": {"en": "Rows", "fr": "Lignes"},
+    "load_skipped": {"en": "Left out (why)", "fr": "Écarté (pourquoi)"},
+    "load_warning": {"en": "Note", "fr": "À noter"},
+    "formats_title": {"en": "Formats Liens reads (liens load PATH --format NAME, or auto)",
+                      "fr": "Formats que Liens lit (liens load CHEMIN --format NOM, ou auto)"},
+    "format_name": {"en": "Format", "fr": "Format"},
+    "format_what": {"en": "What it is and the files it reads", "fr": "Ce que c'est et les fichiers lus"},
+    "format_options": {"en": "Options", "fr": "Options"},
+    "formats_common": {"en": "Every format also takes: {options}", "fr": "Tout format accepte aussi : {options}"},
+    "formats_dataset": {"en": "A dataset folder (CSV, JSON Lines, Parquet) or a DuckDB file loads without a format.",
+                        "fr": "Un dossier de données (CSV, JSON Lines, Parquet) ou un fichier DuckDB se charge sans format."},
 })
+
+_FORMATS = api.formats()
+_OPTIONS: dict[str, tuple[dict[str, Any], list[str]]] = {}
+for _spec in _FORMATS:
+    for _option in _spec["options"]:
+        _OPTIONS.setdefault(_option["name"], (_option, []))[1].append(_spec["name"])
+
+
+def _option_help(name: str) -> str:
+    """The help of a reader option, from its declaration: English / French, and the formats taking it."""
+    option, formats = _OPTIONS[name]
+    where = "every format" if len(formats) == len(_FORMATS) else ", ".join(formats)
+    return f"{option['help']['en']} / {option['help']['fr']} [{where}]"
+
+
+def _words(text: dict[str, str]) -> str:
+    return text.get(language()) or text["en"]
+
 
 
 @app.command()
@@ -48,17 +79,79 @@ def load(
     format: Annotated[str, typer.Option("--format", help="auto, dataset, or a platform export format.")] = "auto",
     mapping: Annotated[Path | None, typer.Option("--map", help="Mapping TOML for --format csv-map.")] = None,
     compact: Annotated[bool, typer.Option("--compact", help="Compress the store: a smaller file, a slower load.")] = False,
+    timezone: Annotated[str | None, typer.Option("--timezone", help=_option_help("timezone"))] = None,
+    date_order: Annotated[str | None, typer.Option("--date-order", help=_option_help("date_order"))] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help=_option_help("owner"))] = None,
+    me: Annotated[str | None, typer.Option("--me", help=_option_help("me"))] = None,
+    group: Annotated[str | None, typer.Option("--group", help=_option_help("group"))] = None,
+    page: Annotated[str | None, typer.Option("--page", help=_option_help("page"))] = None,
+    followers_total: Annotated[int | None, typer.Option("--followers-total", help=_option_help("followers_total"))] = None,
+    max_file_mb: Annotated[float | None, typer.Option("--max-file-mb", help=_option_help("max_file_mb"))] = None,
+    max_cell_chars: Annotated[int | None, typer.Option("--max-cell-chars", help=_option_help("max_cell_chars"))] = None,
+    max_rows: Annotated[int | None, typer.Option("--max-rows", help=_option_help("max_rows"))] = None,
     lang: LangOption = None,
 ) -> None:
-    """Load a dataset into the store: all or nothing, idempotent, incremental."""
+    """Load a dataset into the store: all or nothing, idempotent, incremental. `liens formats` lists
+    the platform exports read and their options."""
     use_language(lang)
+    options = {"timezone": timezone, "date_order": date_order, "owner": owner, "me": me, "group": group,
+               "page": page, "followers_total": followers_total, "max_file_mb": max_file_mb,
+               "max_cell_chars": max_cell_chars, "max_rows": max_rows}
     with api.open_store(store, compact=compact) as opened, progress_bar("load") as say:
-        report = api.load(dataset, opened, fmt=format, mapping=mapping, progress=say)
+        report = api.load(dataset, opened, fmt=format, mapping=mapping, progress=say, **options)
     console.print(t("loaded", source=safe(dataset), store=safe(store), seconds=report.seconds))
+    if report.files:
+        files = Table(t("load_file"), t("load_taken_for"), t("load_file_rows"), t("load_skipped"))
+        for note in report.files:
+            counts = ", ".join(f"{name} {format_number(n)}" for name, n in note.rows.items() if n) or "0"
+            skipped = "; ".join(f"{format_number(n)} {_words(reason)}" for reason, n in note.skipped.values())
+            files.add_row(safe(note.file), safe(_words(note.taken_for)), counts, safe(skipped))
+        console.print(files)
     table = Table(t("table"), t("rows_read"), t("rows_new"))
     for name, rows in report.rows_in.items():
         table.add_row(name, format_number(rows), format_number(report.rows_new.get(name, 0)))
     console.print(table)
+    for warning in report.warnings:
+        console.print(f"[yellow]{t('load_warning')}:[/] {safe(_words(warning))}")
+
+
+@app.command("formats")
+def show_formats(lang: LangOption = None) -> None:
+    """List the platform formats Liens reads, the files of each and their options."""
+    use_language(lang)
+    table = Table(t("format_name"), t("format_what"), t("format_options"), title=t("formats_title"))
+    common = {o["name"] for o in _FORMATS[0]["options"]}
+    for spec in _FORMATS:
+        common &= {o["name"] for o in spec["options"]}
+    for spec in _FORMATS:
+        own = [o for o in spec["options"] if o["name"] not in common]
+        options = "\n".join(
+            f"{o['flag']}{' ' + '|'.join(o['choices']) if o['choices'] else ''}: {_words(o['help'])}"
+            + (f" ({o['default']})" if o["default"] is not None else "") for o in own)
+        table.add_row(spec["name"], safe(f"{_words(spec['what'])}\n{_words(spec['files'])}"), safe(options or "–"))
+    console.print(table)
+    flags = ", ".join(f"{o['flag']} ({_words(o['help'])}, {format_number(o['default'])})" for o in _FORMATS[0]["options"]
+                      if o["name"] in common)
+    console.print(t("formats_common", options=safe(flags)))
+    console.print(t("formats_dataset"))
+
+
+# The summary's rows: (label key, vanity figure, real figure); figures from `api.headline`.
+SUMMARY_ROWS = (
+    ("s_audience", "followers", "real_reachable_audience"),
+    ("hl:active_members", None, "active_members"),
+    ("s_rate", "engagement_rate_vanity", "engagement_rate_real"),
+    ("s_weighted", "weighted_engagement_raw", "weighted_engagement_clean"),
+    ("hl:pod_share_brand_posts", None, "pod_share_brand_posts"),
+    ("hl:fake_share", None, "fake_share"),
+    ("hl:low_quality_share", None, "low_quality_share"),
+    ("hl:response_rate", None, "response_rate"),
+    ("hl:unanswered", None, "unanswered"),
+    ("hl:median_response_minutes", None, "median_response_minutes"),
+    ("hl:conversions", None, "conversions"),
+    ("hl:cost_per_lead", None, "cost_per_lead"),
+    ("hl:interactions", "interactions", None),
+)
 
 
 def print_summary(summary: dict[str, Any]) -> None:
