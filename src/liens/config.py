@@ -154,7 +154,12 @@ class ConversationSettings:
 class AudienceSettings:
     """Audience quality: follower scoring, labels, the Audience Quality Score and follower bursts (issue 4)."""
 
-    fake_threshold: float = field(default=0.5, metadata={"help": "A follower whose fake_score (probability of being fake) is above this is labelled 'fake'."})
+    fake_threshold: float = field(default=0.5, metadata={"help": "A follower is labelled 'fake' when it is among the estimated number of fakes (highest fake_score first) and its fake_score (probability of being fake) is at least this."})
+    min_profile_share: float = field(default=0.5, metadata={"help": "The fake share is estimated only when at least this share of the followers has two or more of posts_count, followers_count, following_count, has_profile_picture; otherwise it is reported as not measurable."})
+    wide_interval: float = field(default=0.15, metadata={"help": "A fake-share interval wider than this (high - low) is flagged: the sample is too small or the profiles too ambiguous for a useful figure."})
+    allow_staff: list[str] = field(default_factory=list, metadata={"help": "Staff accounts (ids or handles): never flagged, counted apart."})
+    allow_partners: list[str] = field(default_factory=list, metadata={"help": "Partner accounts (ids or handles): never flagged, counted apart."})
+    allow_fans: list[str] = field(default_factory=list, metadata={"help": "Known fans (ids or handles): never flagged, counted apart."})
     mass_following: int = field(default=1500, metadata={"help": "A follower that follows at least this many accounts is a 'mass_follower' (HypeAuditor's definition): real or not, it sees little of what it follows."})
     inactive_max_posts: int = field(default=10, metadata={"help": "A follower with fewer posts than this that never interacted with anything in the data is 'inactive'."})
     inactive_min_days: int = field(default=30, metadata={"help": "Followers of fewer days than this are not called inactive (they had no time to interact)."})
@@ -168,7 +173,7 @@ class AudienceSettings:
     weight_reachable_share: float = field(default=0.25, metadata={"help": "Audience Quality Score weight of the share of non-fake followers that are reachable (neither inactive nor mass-followers)."})
     weight_engagement_authenticity: float = field(default=0.25, metadata={"help": "Audience Quality Score weight of the share of engagement that is authentic (not pods, not fake accounts)."})
     weight_growth_integrity: float = field(default=0.15, metadata={"help": "Audience Quality Score weight of the share of follower growth that was not bought."})
-    ci_level: float = field(default=0.95, metadata={"help": "Confidence level of the fake share's Wilson interval."})
+    ci_level: float = field(default=0.95, metadata={"help": "Confidence level of the fake share's interval (and of the Wilson intervals of the other shares)."})
     vet_accounts: list[str] = field(default_factory=list, metadata={"help": "Other accounts (influencers) whose audience `liens analyze` vets from a sample of their followers (table `vetting`)."})
     vet_sample: int = field(default=1000, metadata={"help": "Followers sampled per vetted account."})
     model_trees: int = field(default=100, metadata={"help": "Trees of the random forest `liens audience train` fits."})

@@ -50,6 +50,7 @@ class Plan:
     interactions: int
     days: int
     pods: bool = True
+    fake_share: float | None = None  # share of the brand's followers that are fake (None: about 9 % of accounts are)
 
     @property
     def start(self) -> int:
@@ -103,7 +104,12 @@ class Plan:
 
     @property
     def n_fake(self) -> int:
-        return int(0.09 * self.accounts)
+        if self.fake_share is None:
+            return int(0.09 * self.accounts)
+        # Enough fake accounts for the asked share of the brand's followers (about 62 % of the other
+        # accounts follow a brand account); `audience._fake_follows` lets only as many follow as it needs.
+        s = min(max(self.fake_share, 0.0), 0.7)
+        return int(1.1 * s * 0.625 * self.accounts / (1 - s + s * 0.625)) + 1
 
     @property
     def n_inactive(self) -> int:

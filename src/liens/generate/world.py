@@ -38,14 +38,18 @@ class WorldOptions(TypedDict, total=False):
     file_format: str
     pods: bool
     progress: Callable[[float], None] | None
+    fake_share: float | None
 
 
 def generate_world(out: Path, *, accounts: int = 5000, seed: int = 0, interactions: int | None = None,
                    days: int = 180, file_format: str = "csv", pods: bool = True,
-                   progress: Callable[[float], None] | None = None) -> dict[str, Any]:
+                   progress: Callable[[float], None] | None = None,
+                   fake_share: float | None = None) -> dict[str, Any]:
     """Write a planted-truth world to `out/` (dataset v1) and `out/truth/`; return the summary.
 
     `interactions` defaults to about 10 per account. `pods=False` plants no engagement pod.
+    `fake_share` (0 to 0.7) sets the share of the brand's followers that are fake (default: about 9 % of
+    the accounts are fakes, some 12 % of the followers).
     The same arguments always produce the same bytes. `progress` receives the fraction done.
     """
     if file_format not in FORMATS:
@@ -60,7 +64,7 @@ def generate_world(out: Path, *, accounts: int = 5000, seed: int = 0, interactio
     report = progress or (lambda _: None)
     out = Path(out)
 
-    plan = Plan(accounts, interactions, days, pods)
+    plan = Plan(accounts, interactions, days, pods, fake_share=fake_share)
     rngs = Rng(seed)
     bank = tx.TextBank(seed)
     pop = build_population(plan, rngs, bank)

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Self
 
@@ -150,6 +151,17 @@ class Source:
             assert self._zip is not None
             return self._zip.getinfo(name).file_size
         return (self.path if self.kind == "file" else self.path / name).stat().st_size
+
+    def modified(self, name: str) -> datetime | None:
+        """When the file was last written (UTC for files; the zip's recorded local time for members)."""
+        try:
+            if self.kind == "zip":
+                assert self._zip is not None
+                return datetime(*self._zip.getinfo(name).date_time)
+            stat = (self.path if self.kind == "file" else self.path / name).stat()
+            return datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None)
+        except (KeyError, OSError, ValueError):
+            return None
 
     def read_bytes(self, name: str) -> bytes:
         cap = limits().max_file_bytes

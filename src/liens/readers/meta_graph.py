@@ -11,7 +11,8 @@ of saving them). Each file may hold:
 * an insights response ``{"data": [{"name", "period", "values": [{"value"}] | "total_value":
   {"value"}, "id": "<media-id>/insights/<name>/<period>"}]}``;
 * one object (a media with embedded ``comments`` and ``insights`` edges, an IG user, a Page);
-* a list of any of these, or a batch response ``[{"code": 200, "body": "<json>"}]``.
+* a list of any of these, a batch response ``[{"code": 200, "body": "<json>"}]``, or a multi-id
+  response (``?ids=a,b``: ``{"<id>": {...}, "<id>": {...}}``).
 
 Pages of the same list spread over several files are merged (ids are deduped). Which media a
 comments page belongs to comes from the comment's ``media{id}``, the embedding media, or the
@@ -19,7 +20,15 @@ comments page belongs to comes from the comment's ``media{id}``, the embedding m
 
 Insights are aggregates that name nobody: they become ``insight_<metric>`` columns of ``posts``
 (``insight_saved``, ``insight_shares``, ``insight_reach``, ``insight_replies``…), as do
-``like_count`` and ``comments_count``; no interaction is invented from a count.
+``like_count`` and ``comments_count``; no interaction is invented from a count. They are also
+written as numbers to ``post_metrics`` (likes, comments, shares, saves, reach, impressions, views),
+measured at the values' ``end_time`` when the response gives one, else at ``measured_at=`` when
+given, else when the response file was saved (its modification time, said in a warning); a
+media's insights load even when its media response is not there (the load says so). Account
+insights (``/<ig-user-id>/insights``, per day) become ``audience`` rows of the account, one per
+day, with ``insight_<metric>`` columns; ``followers`` is the running total of the daily
+``follower_count`` gains, from the account's ``followers_count`` when a user response gives it
+(else from 0, ``followers_is_relative`` true).
 """
 
 from __future__ import annotations
@@ -32,8 +41,16 @@ from typing import Any
 
 from ..errors import ReaderError
 from .archive import Source
-from .tables import Dataset, Rows
-from .values import as_dict, clean, time_or_error, to_float, to_int
+from .tables import Dataset, Rows, words
+from .values import as_dict, clean, time_or_error, to_float, to_int, utc
+
+#: Graph metric names -> post_metrics column
+METRIC_COLUMNS = {
+    "like_count": "likes", "likes": "likes", "comments_count": "comments", "comments": "comments",
+    "shares": "shares", "saved": "saves", "saves": "saves", "reach": "reach", "impressions": "impressions",
+    "video_views": "views", "plays": "views", "views": "views", "ig_reels_aggregated_all_plays_count": "views",
+    "post_impressions": "impressions", "post_impressions_unique": "reach",
+}
 
 _EDGE_URL = re.compile(r"/(\d[\d_]*)/(comments|replies|insights|media|posts|feed|published_posts|stories|tags)(?:[/?#]|$)")
 _FB_POST_KEYS = ("permalink_url", "status_type", "attachments", "full_picture", "shares", "is_published", "story")
@@ -76,8 +93,11 @@ def _context_from_paging(paging: Any, where: str, name: str) -> _Context:
 
 
 class _Reader:
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, measured_at: Any = None) -> None:
         self.source = source
+        self.measured_at = time_or_error(measured_at, file=str(source.path), column="--measured-at") if measured_at else None
+        self.saved_at: dict[str, Any] = {}  # file -> when it was saved (a fallback measurement time)
+        self.notes: dict[str, Any] = {}  # file -> its FileNote, to count rows built at the end on their file
         self.rows = Rows()
         self.media: dict[str, dict[str, Any]] = {}  # ig media id -> object (+ "_where")
         self.ig_comments: dict[str, dict[str, Any]] = {}
@@ -115,6 +135,12 @@ class _Reader:
                 f"this file holds a Graph API error, not data: {error.get('message', data['error'])}", file=where,
                 expected="a successful Graph API response",
             )
+        if data and "id" not in data and "data" not in data and all(
+                isinstance(v, dict) and str(v.get("id", k)) == str(k) for k, v in data.items()) and all(
+                re.fullmatch(r"[\d_]+", str(k)) for k in data):
+            for value in data.values():  # a multi-id response: {"<id>": {...}, ...}
+                self.document(value, where, name, ctx)
+            return
         if isinstance(data.get("data"), list):
             page_ctx = _context_from_paging(data.get("paging"), where, name)
             if ctx is not None:  # an embedded edge: what embeds it says more than its URLs
@@ -295,6 +321,8 @@ class _Reader:
                     "platform": "instagram", "like_count": to_int(comment.get("like_count")),
                     "hidden": comment.get("hidden") if isinstance(comment.get("hidden"), bool) else None,
                 })
+        if self.ig_user and not (self.media or self.ig_comments):
+            self.ig_owner()  # a profile alone: the account, and nothing else to load
         if self.fb_posts or self.fb_comments or self.fb_page:
             page = self.fb_page or {}
             page_id = clean(page.get("id"))
@@ -346,19 +374,93 @@ class _Reader:
                     "parent_id": f"fb:comment:{parent_id}" if parent_id else None, "text": clean(comment.get("message")),
                     "platform": "facebook", "like_count": to_int(comment.get("like_count")),
                 })
+        metrics: dict[tuple[str, Any], dict[str, Any]] = {}
+        owner_ids = {clean((self.ig_user or {}).get("id")), clean((self.fb_page or {}).get("id"))} - {None}
+        account_days: dict[Any, dict[str, Any]] = {}
+        unlisted: set[str] = set()
         for media_id, insight, where in self.insights:
-            if not media_id:
-                continue  # account-level insights (per day): not about one post
+            self.rows.note = self.notes.get(where, self.rows.note)
+            name = re.sub(r"[^a-z0-9_]+", "_", str(insight.get("name")).lower()).strip("_")
+            dated = [v for v in insight.get("values") or [] if isinstance(v, dict) and v.get("end_time")]
+            period = str(insight.get("period") or "")
+            if not media_id or media_id in owner_ids or (period in ("day", "week", "days_28") and
+                                                         f"ig:media:{media_id}" not in posts):
+                for value in dated:  # account insights, one value per day
+                    day = utc(value["end_time"])
+                    number = value.get("value")
+                    if day is not None and isinstance(number, (int, float)) and not isinstance(number, bool):
+                        account_days.setdefault(day.date(), {})[f"insight_{name}"] = number
+                if not dated and _insight_value(insight) is not None:
+                    self.rows.skip("account_total", words("account totals without a day (total_value)",
+                                                          "totaux du compte sans jour (total_value)"))
+                continue
             post_key = f"ig:media:{media_id}" if f"ig:media:{media_id}" in posts else (
                 f"fb:post:{media_id}" if f"fb:post:{media_id}" in posts else None)
-            if post_key is None:
-                continue  # insights of a media this export does not list
             value = _insight_value(insight)
-            name = re.sub(r"[^a-z0-9_]+", "_", str(insight.get("name")).lower()).strip("_")
-            if value is not None and name:
+            if post_key is None:
+                post_key = f"ig:media:{media_id}"
+                unlisted.add(media_id)
+            elif value is not None and name:
                 posts[post_key][f"insight_{name}"] = value
+            column = METRIC_COLUMNS.get(name)
+            if column is None:
+                self.rows.skip(f"metric_{name}", words(f"'{name}' insights (no post_metrics column for them)",
+                                                       f"statistiques « {name} » (sans colonne post_metrics)"))
+            if column and value is not None:
+                when = self.when_measured(where, dated[-1]["end_time"] if dated else None)
+                if when is None:
+                    continue
+                metrics.setdefault((post_key, when), {"post_id": post_key, "measured_at": when,
+                                                      "platform": "facebook" if post_key.startswith("fb:") else "instagram"})[column] = int(value)
+        for key, post in posts.items():
+            counts = {METRIC_COLUMNS[c]: post[c] for c in ("like_count", "comments_count") if post.get(c) is not None}
+            origin = self.media.get(key.split(":")[-1]) if key.startswith("ig:") else self.fb_posts.get(key.split(":")[-1])
+            if counts:
+                when = self.when_measured((origin or {}).get("_where", ""), None)
+                if when is None:
+                    continue
+                row = metrics.setdefault((key, when), {"post_id": key, "measured_at": when, "platform": post["platform"]})
+                for column, number in counts.items():
+                    row.setdefault(column, number)
+        if unlisted:
+            self.rows.warn(words(
+                f"insights of {len(unlisted)} media whose media response is not in the load: their figures are kept, "
+                "but without the post (load the /media responses with them)",
+                f"statistiques de {len(unlisted)} médias dont la réponse /media n'est pas chargée : les chiffres sont "
+                "gardés, sans la publication (chargez les réponses /media avec)"))
+        self.account_audience(account_days)
         rows.posts.extend(posts.values())
+        rows.post_metrics.extend(metrics.values())
         return rows.dataset()
+
+    def when_measured(self, where: str, end_time: Any) -> Any:
+        """When a count was read: the value's end_time, --measured-at, or when the response was saved."""
+        if end_time:
+            return utc(end_time)
+        if self.measured_at is not None:
+            return self.measured_at
+        saved = self.saved_at.get(where)
+        if saved is not None:
+            self.rows.warn(words(
+                "post counts without a date are dated by when their response file was saved (its modification time); "
+                "pass --measured-at to give the time they were read",
+                "les chiffres sans date sont datés par l'enregistrement de leur fichier de réponse (sa date de "
+                "modification) ; passez --measured-at pour donner l'heure de lecture"))
+        return saved
+
+    def account_audience(self, days: dict[Any, dict[str, Any]]) -> None:
+        if not days:
+            return
+        account = self.ig_owner() if (self.ig_user or self.media or not self.fb_page) else (
+            f"fb:{clean((self.fb_page or {}).get('id')) or 'me'}")
+        total = to_int((self.ig_user or {}).get("followers_count") or (self.fb_page or {}).get("followers_count"))
+        ordered = sorted(days)
+        gains = [to_int(days[d].get("insight_follower_count")) or 0 for d in ordered]
+        running = (total - sum(gains)) if total is not None else 0
+        for day, gain in zip(ordered, gains):
+            running += gain
+            self.rows.audience.append({"account_id": account, "date": day, "followers": running,
+                                       "followers_is_relative": total is None, **days[day]})
 
 
 def _media_id(comment: dict[str, Any]) -> str | None:
@@ -392,15 +494,20 @@ def _insight_value(insight: dict[str, Any]) -> float | int | None:
     return value
 
 
-def read(path: Path, **_: Any) -> Dataset:
-    """Read Meta Graph API responses (a JSON file, or a folder / zip of them)."""
+def read(path: Path, *, measured_at: Any = None, **_: Any) -> Dataset:
+    """Read Meta Graph API responses (a JSON file, or a folder / zip of them).
+
+    `measured_at`: when the counts and lifetime insights were read (default: when each file was saved).
+    """
     with Source(path) as source:
         names = source.with_suffix(".json")
         if not names:
             raise ReaderError("no JSON file found", file=str(path), expected="Meta Graph API responses saved as .json files")
-        reader = _Reader(source)
+        reader = _Reader(source, measured_at)
         for name in names:
             where = source.display(name)
+            reader.saved_at[where] = source.modified(name)
+            reader.notes[where] = reader.rows.begin(where, words("Meta Graph API response", "réponse de l'API Graph de Meta"))
             before = reader.recognised
             reader.document(source.read_json(name), where, name)
             if reader.recognised == before:

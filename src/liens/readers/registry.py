@@ -126,6 +126,11 @@ _TIMEZONE = Option("timezone", ZONE, words(
     "time zone of the phone or computer that exported (the file has local times), e.g. Europe/Paris",
     "fuseau horaire de l'appareil qui a exporté (le fichier a des heures locales), p. ex. Europe/Paris"), "UTC")
 
+_MEASURED_AT = Option("measured_at", TEXT, words(
+    "when the counts were read (ISO 8601), for responses that do not say; default: when each file was saved",
+    "quand les chiffres ont été relevés (ISO 8601), pour les réponses qui ne le disent pas ; défaut : "
+    "l'enregistrement de chaque fichier"))
+
 COMMON_OPTIONS: tuple[Option, ...] = (
     Option("max_file_mb", NUMBER, words("largest file or archive member read, in MB",
                                         "plus gros fichier ou membre d'archive lu, en Mo"), Limits.max_file_mb),
@@ -156,6 +161,7 @@ FORMATS: dict[str, Format] = {
               "?ids=a,b multi-id responses, batch responses",
               "réponses enregistrées (.json) : /media, /comments, /replies, /insights (médias et compte), /posts, "
               "réponses multi-id ?ids=a,b, réponses batch"),
+        (_MEASURED_AT,),
     ),
     "youtube": Format(
         "youtube",
@@ -166,7 +172,7 @@ FORMATS: dict[str, Format] = {
               "réponses commentThreads, comments, videos, playlistItems, channels et search (.json) ; "
               "comments/comments.csv et channels/channel.csv de Takeout"),
         (_owner("the brand's channel id (UC…) when the responses do not name it",
-                "l'identifiant de la chaîne de la marque (UC…) quand les réponses ne le donnent pas"),),
+                "l'identifiant de la chaîne de la marque (UC…) quand les réponses ne le donnent pas"), _MEASURED_AT),
     ),
     "discord": Format(
         "discord",

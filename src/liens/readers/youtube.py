@@ -10,7 +10,14 @@ pages):
 * ``youtube#commentListResponse`` (``comments.list``, e.g. with ``parentId``): the same comments;
 * ``youtube#videoListResponse`` / ``youtube#playlistItemListResponse`` → ``posts`` (publication
   time, title, and ``view_count``/``like_count``/``comment_count`` aggregates);
-* ``youtube#channelListResponse`` → the channel's account (subscribers, videos), ``is_brand``.
+* ``youtube#channelListResponse`` → the channel's account (subscribers, videos), ``is_brand``;
+* ``youtube#searchListResponse`` → the videos found (``id.videoId``) as ``posts`` of their channels
+  (channels and playlists found are accounts only, counted as left out);
+* video ``statistics`` also go to ``post_metrics`` as numbers (views, likes, comments), measured at
+  ``measured_at=`` when given, else when the response file was saved (said in a warning).
+
+The brand is the channel the comment threads name (``snippet.channelId``), the channels of a
+``channels.list`` response, or ``owner=`` (a channel id); when none names it the load says so.
 
 A video known only from its comments gets no ``posts`` row (its publication time is unknown and is
 not made up); add the ``videos.list`` or uploads ``playlistItems.list`` response to have it.
@@ -30,7 +37,7 @@ from typing import Any
 
 from ..errors import ReaderError
 from .archive import Source, csv_text_rows
-from .tables import Dataset, Rows
+from .tables import Dataset, Rows, words
 from .values import clean, time_or_error, to_int
 
 PLATFORM = "youtube"
@@ -80,12 +87,17 @@ def takeout_mentions(raw: str | None) -> list[str]:
 
 
 class _Reader:
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, owner: str | None = None, measured_at: Any = None) -> None:
         self.source = source
         self.rows = Rows()
         self.posts: dict[str, dict[str, Any]] = {}
+        self.owner = clean(owner)
+        self.measured_at = time_or_error(measured_at, file=str(source.path), column="--measured-at") if measured_at else None
+        self.where_saved: Any = None
 
     def channel_account(self, channel_id: str, **fields: Any) -> str:
+        if self.owner and channel_id == self.owner:
+            fields["is_brand"] = True
         return self.rows.accounts.add(f"yt:{channel_id}", PLATFORM, **fields)
 
     # -- API -------------------------------------------------------------------------------
@@ -133,6 +145,15 @@ class _Reader:
             self.comment(item, where, index)
         elif kind == "youtube#video":
             self.video(item, where, index)
+        elif kind == "youtube#searchResult":
+            found = item.get("id") if isinstance(item.get("id"), dict) else {}
+            snippet = item.get("snippet") or {}
+            if clean(found.get("videoId")):
+                self.add_post(str(found["videoId"]), snippet.get("publishedAt"), clean(snippet.get("channelId")),
+                              clean(snippet.get("title")), where, index)
+            else:
+                self.rows.skip("search_other", words("search results that are channels or playlists, not videos",
+                                                     "résultats de recherche qui sont des chaînes ou des playlists"))
         elif kind == "youtube#playlistItem":
             snippet = item.get("snippet") or {}
             details = item.get("contentDetails") or {}
@@ -200,6 +221,18 @@ class _Reader:
             post["view_count"] = to_int(stats.get("viewCount"))
             post["like_count"] = to_int(stats.get("likeCount"))
             post["comment_count"] = to_int(stats.get("commentCount"))
+        counts = {"views": to_int(stats.get("viewCount")), "likes": to_int(stats.get("likeCount")),
+                  "comments": to_int(stats.get("commentCount"))}
+        when = self.measured_at or self.where_saved
+        if any(v is not None for v in counts.values()) and when is not None:
+            if self.measured_at is None:
+                self.rows.warn(words(
+                    "video statistics are dated by when their response file was saved (its modification time); "
+                    "pass --measured-at to give the time they were read",
+                    "les statistiques des vidéos sont datées par l'enregistrement de leur fichier (sa date de "
+                    "modification) ; passez --measured-at pour donner l'heure de lecture"))
+            self.rows.post_metrics.append({"post_id": f"yt:video:{video_id}", "measured_at": when,
+                                           "platform": PLATFORM, **counts})
 
     def add_post(self, video: str, published: Any, channel: str | None, title: str | None, where: str,
                  index: int | None) -> dict[str, Any] | None:
@@ -294,6 +327,8 @@ class _Reader:
                               expected="YouTube Data API responses (.json) or a Takeout comments.csv")
         for name in jsons:
             where = source.display(name)
+            self.rows.begin(where, words("YouTube Data API response", "réponse de l'API YouTube Data"))
+            self.where_saved = source.modified(name)
             if not self.response(source.read_json(name), where):
                 raise ReaderError(
                     "this JSON is not a YouTube Data API response", file=where,
@@ -301,8 +336,17 @@ class _Reader:
                 )
         owners = self.takeout_channels(channel_csvs)
         for name in comment_csvs:
+            self.rows.begin(source.display(name), words("YouTube comments the account wrote (Takeout)",
+                                                        "commentaires YouTube écrits par le compte (Takeout)"))
             self.takeout_comments(name, owners)
         self.rows.posts.extend(self.posts.values())
+        has_comments = any(r["kind"] in ("comment", "reply") for r in self.rows.interactions)
+        if has_comments and not any(row.get("is_brand") for row in self.rows.accounts.rows()):
+            self.rows.warn(words(
+                "no response names the brand's channel (comment threads without snippet.channelId, no channels.list): "
+                "comments are read, but whose videos they are on is unknown; pass --owner CHANNEL_ID (UC…)",
+                "aucune réponse ne nomme la chaîne de la marque (fils sans snippet.channelId, pas de channels.list) : "
+                "les commentaires sont lus, mais on ne sait pas à qui sont les vidéos ; passez --owner ID_CHAÎNE (UC…)"))
         return self.rows.dataset(PLATFORM)
 
 
@@ -310,8 +354,11 @@ def _looks_like_api(head: bytes) -> bool:
     return b'"kind"' in head and b"youtube#" in head
 
 
-def read(path: Path, **_: Any) -> Dataset:
-    """Read YouTube Data API responses and/or a Google Takeout comments.csv (file, folder or zip)."""
+def read(path: Path, *, owner: str | None = None, measured_at: Any = None, **_: Any) -> Dataset:
+    """Read YouTube Data API responses and/or a Google Takeout comments.csv (file, folder or zip).
+
+    `owner`: the brand's channel id. `measured_at`: when the video statistics were read.
+    """
     with Source(path) as source:
-        return _Reader(source).read()
+        return _Reader(source, owner, measured_at).read()
 
