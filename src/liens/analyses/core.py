@@ -10,6 +10,43 @@ from .common import ENGAGEMENT_KINDS, TEXT_KINDS, safe_ratio
 
 # Interactions that count toward the usual "engagement rate" of a dashboard (the vanity figure).
 VANITY_KINDS = ("like", "reaction", "comment", "reply", "share", "save")
+# The post-level counts of `post_metrics` and the per-person kinds each one counts.
+COUNT_KINDS = {"likes": ("like", "reaction"), "comments": ("comment", "reply"), "shares": ("share",), "saves": ("save",)}
+PER_PERSON, POST_COUNTS = "per_person", "post_counts"
+
+
+def brand_post_counts(inputs: dict[str, ir.Table], brand_ids: list[str]) -> tuple[ir.Table, str]:
+    """Per brand post, the vanity engagement per kind: (post_id, <kind>_rows, <kind>_counts, <kind>)
+    for likes, comments, shares and saves, and the method used.
+
+    `<kind>_rows` counts the per-person interactions of the dataset; `<kind>_counts` is the latest
+    `post_metrics` figure (null without one); `<kind>` is the larger of the two: a platform's count
+    holds everyone, per-person rows only those the source lists (a brand's API gives who commented,
+    never who liked). Method: `post_counts` when `post_metrics` holds a figure for a brand post,
+    else `per_person`.
+    """
+    posts, interactions = inputs["posts"], inputs["interactions"]
+    mine = (posts.filter(posts.author_id.isin(brand_ids)) if brand_ids else posts.limit(0)).select("post_id").distinct()
+    acts = interactions.filter(interactions.kind.isin(VANITY_KINDS)).select("post_id", "kind")
+    acts = acts.join(mine, "post_id")
+    rows = acts.group_by("post_id").agg(**{f"{k}_rows": acts.kind.isin(kinds).cast("int64").sum()
+                                           for k, kinds in COUNT_KINDS.items()})
+    table = mine.left_join(rows, "post_id").select(
+        "post_id", **{f"{k}_rows": ibis._[f"{k}_rows"].fill_null(0) for k in COUNT_KINDS})
+    metrics = inputs.get("post_metrics")
+    method = PER_PERSON
+    if metrics is not None:
+        measured = metrics.join(mine, "post_id")
+        latest = measured.mutate(_r=ibis.row_number().over(group_by="post_id", order_by=ibis.desc("measured_at")))
+        latest = latest.filter(latest._r == 0).select(
+            _mpost=latest.post_id, **{f"{k}_counts": latest[k].cast("int64") for k in COUNT_KINDS})
+        if int(latest.count().to_pyarrow().as_py() or 0):
+            method = POST_COUNTS
+        table = table.left_join(latest, table.post_id == latest._mpost).drop("_mpost")
+    else:
+        table = table.mutate(**{f"{k}_counts": ibis.null("int64") for k in COUNT_KINDS})
+    return table.mutate(**{k: ibis.greatest(table[f"{k}_rows"], table[f"{k}_counts"].fill_null(0))
+                           for k in COUNT_KINDS}), method
 
 
 def base_accounts(accounts: ir.Table, brand_ids: list[str]) -> ir.Table:
@@ -73,10 +110,10 @@ def _summary(ctx: Context, posts: ir.Table, interactions: ir.Table) -> dict:
     span = interactions.agg(start=interactions.created_at.min(), end=interactions.created_at.max()).to_pyarrow().to_pylist()[0]
     brand_posts = posts.filter(posts.author_id.isin(ctx.brand_ids)) if ctx.brand_ids else posts.limit(0)
     n_brand_posts = int(brand_posts.count().to_pyarrow().as_py())
-    on_brand = interactions.filter(
-        interactions.post_id.isin(brand_posts.post_id) & interactions.kind.isin(VANITY_KINDS)
-    )
-    vanity_engagements = int(on_brand.count().to_pyarrow().as_py())
+    per_post, method = brand_post_counts(ctx.inputs, ctx.brand_ids)
+    totals = per_post.agg(**{k: per_post[k].sum() for k in COUNT_KINDS}).to_pyarrow().to_pylist()[0]
+    by_kind = {k: int(totals[k] or 0) for k in COUNT_KINDS}
+    vanity_engagements = sum(by_kind.values())
     followers = _vanity_followers(ctx)
     per_post = safe_ratio(vanity_engagements, n_brand_posts)
     return {
@@ -92,6 +129,8 @@ def _summary(ctx: Context, posts: ir.Table, interactions: ir.Table) -> dict:
         "brand_accounts": ctx.brand_ids,
         "followers": followers,
         "vanity_engagements_on_brand_posts": vanity_engagements,
+        "vanity_engagements_by_kind": by_kind,
+        "engagement_method": method,
         # The dashboard figure: (likes + comments + shares + saves) per post, over followers.
         "vanity_engagement_rate": None if per_post is None or not followers else per_post / followers,
     }
@@ -122,7 +161,7 @@ def _vanity_followers(ctx: Context) -> int | None:
 
 STEP = Step(
     "core", core,
-    reads=("accounts", "posts", "interactions", "follows", "audience"),
+    reads=("accounts", "posts", "interactions", "follows", "audience", "post_metrics"),
     account_columns=("interactions_made", "posts_published", "first_active_at", "last_active_at", "follows_brand"),
     optional_columns=("follows_brand",),  # only when `follows` is loaded
 )

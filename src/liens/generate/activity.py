@@ -51,6 +51,8 @@ from liens.generate.model import (
 from liens.generate.population import Population
 
 CAMPAIGN = "drop-ete-2025"
+CONTEST = "concours-ete-2025"  # the contest post's campaign: a word the community step knows as prompted
+CIRCLE_KINDS = ("loyal_fan", "staff", "brand_friend", "contest")
 
 _BRAND_FORMATS = {
     IG: (("photo", "carousel", "reel", "video", "live"), (0.3, 0.25, 0.35, 0.05, 0.05)),
@@ -178,11 +180,14 @@ class Activity:
         self.viral_first = np.empty(0, dtype=np.int64)
         self.theme_rows: list[np.ndarray] = []          # interaction rows of each texts.THEMES entry
         self.theme_windows: list[tuple[int, int]] = []  # [start, end) in which each theme was planted
+        # The brand's own circle (Plan.circle): account rows of each CIRCLE_KINDS entry, the contest post.
+        self.circle: dict[str, np.ndarray] = {k: np.empty(0, dtype=np.int64) for k in CIRCLE_KINDS}
+        self.contest_post = -1
 
     def build(self, progress: Callable[[float], None] | None = None) -> None:
         self.build_posts()
         steps = (self.plant_pods, self.plant_fan_clubs, self.plant_friend_groups, self.plant_viral,
-                 self.plant_ambassadors, self.plant_conversation, self.plant_defenders, self.plant_themes,
+                 self.plant_circle, self.plant_ambassadors, self.plant_conversation, self.plant_defenders, self.plant_themes,
                  self.plant_brand_replies,
                  self.plant_background)
         for i, step in enumerate(steps):
@@ -239,7 +244,31 @@ class Activity:
         casual = np.flatnonzero(np.isin(pop.role, (ORDINARY, AMBASSADOR)) & (pop.activity > 0))
         casual = casual[rng.random(len(casual)) < 0.1]
         self._add_posts(rng, casual, tx.CREATOR_CAPTION, appeal=0.6)
+        if plan.circle:
+            self._circle_posts()
         self.P = self.posts.view()
+
+    def _circle_posts(self) -> None:
+        """The brand's circle (its own rng stage, so worlds without it are unchanged): who, their posts,
+        and a contest post. Circle accounts are ordinary instagram people with one account."""
+        rng = self.rngs("circle")
+        plan, pop = self.plan, self.pop
+        single = np.bincount(pop.member, minlength=pop.n) == 1
+        pool = np.flatnonzero((pop.role == ORDINARY) & (pop.platform == IG) & (pop.activity > 0) & single
+                              & ~pop.identity_listed)
+        pool = rng.permutation(pool)
+        sizes = [plan.n_loyal_fans, plan.n_staff, plan.n_brand_friends]
+        taken = np.split(pool[:sum(sizes)], np.cumsum(sizes)[:-1])
+        rest = pool[sum(sizes):]
+        entrants = rest[:min(plan.contest_entrants, len(rest))]
+        self.circle = dict(zip(CIRCLE_KINDS, [*taken, entrants]))
+        weeks = plan.weeks
+        self._add_posts(rng, taken[1], tx.CREATOR_CAPTION, counts=np.full(len(taken[1]), max(3, round(weeks))))
+        self._add_posts(rng, taken[2], tx.CREATOR_CAPTION, counts=np.full(len(taken[2]), max(3, round(1.5 * weeks))))
+        self._add_posts(rng, taken[0], tx.CREATOR_CAPTION, counts=rng.integers(1, 4, len(taken[0])))
+        at = plan.start + int(0.2 * plan.days) * DAY + 11 * HOUR
+        self.contest_post = int(self.posts.add(author=np.array([pop.brand[IG]]), platform=IG, time=at,
+                                               format=FORMAT["reel"], caption=tx.BRAND_CAPTION, weight=2.0)[0])
 
     def _add_posts(self, rng: np.random.Generator, authors: np.ndarray, caption: int, *,
                    counts: np.ndarray | None = None, times: np.ndarray | None = None,
@@ -396,6 +425,46 @@ class Activity:
             self._add(kind=KIND[kind], actor=engagers[mask], post=post,
                       time=first[mask] + lognormal_seconds(rng, mask.sum(), 10 * MINUTE, 1.0, 10, 6 * HOUR))
         self.viral_engagers, self.viral_first = engagers, first
+
+    def plant_circle(self) -> None:
+        """The brand's circle, what a brand's own data holds besides its pod (hard negatives for it):
+
+        - loyal fans comment most of the brand's instagram posts within minutes, in their own words;
+          the brand never goes to their posts;
+        - staff do the same with short cheers, and the brand likes their posts (only an allow-list
+          can tell them from a pod);
+        - the brand's friends (partner shops, creators) and the brand engage each other's posts,
+          hours later, in their own words;
+        - a contest post draws a crowd of prompt, generic comments ("tag a friend"), once.
+        """
+        if not self.plan.circle:
+            return
+        rng = self.rngs("circle_activity")
+        brand = np.array([self.pop.brand[IG]])
+        rows = self._brand_posts(IG)
+        rows = rows[rows != self.contest_post]
+        fans, staff, friends = (self.circle[k] for k in ("loyal_fan", "staff", "brand_friend"))
+        mask = rng.random((len(rows), len(fans))) < rng.uniform(0.5, 0.85, len(fans))
+        self._engage(rng, rows, fans, mask, like=(5 * MINUTE, 0.7, MINUTE, 2 * HOUR), comment_p=0.85,
+                     gap=(2 * MINUTE, 0.7, 20, 30 * MINUTE), voice=tx.MEMBER, mix=_REGULAR_MIX)
+        mask = rng.random((len(rows), len(staff))) < rng.uniform(0.5, 0.8, len(staff))
+        self._engage(rng, rows, staff, mask, like=(4 * MINUTE, 0.6, MINUTE, HOUR), comment_p=0.7,
+                     gap=(90, 0.6, 20, 10 * MINUTE), voice=tx.POD, mix={tx.GENERIC: 0.6, tx.PRAISE: 0.4})
+        mask = rng.random((len(rows), len(friends))) < rng.uniform(0.15, 0.35, len(friends))
+        self._engage(rng, rows, friends, mask, like=(5 * HOUR, 1.0, 20 * MINUTE, 4 * DAY), comment_p=0.7,
+                     gap=(2 * HOUR, 1.0, 5 * MINUTE, 2 * DAY), voice=tx.FRIEND, mix={tx.PRAISE: 1.0})
+        for who, rate, like, comment_p in ((staff, 0.7, (30 * MINUTE, 1.0, MINUTE, 2 * DAY), 0.3),
+                                           (friends, 0.55, (6 * HOUR, 1.0, 20 * MINUTE, 4 * DAY), 0.35)):
+            theirs = self._posts_by(who)
+            mask = rng.random((len(theirs), 1)) < rate
+            self._engage(rng, theirs, brand, mask, like=like, comment_p=comment_p,
+                         gap=(HOUR, 1.0, MINUTE, DAY), voice=tx.FRIEND, mix={tx.PRAISE: 1.0})
+        entrants = self.circle["contest"]
+        if len(entrants) and self.contest_post >= 0:
+            mask = np.ones((1, len(entrants)), dtype=bool)
+            self._engage(rng, np.array([self.contest_post]), entrants, mask, like=(15 * MINUTE, 0.9, MINUTE, 2 * DAY),
+                         comment_p=0.95, gap=(60, 0.6, 10, 10 * MINUTE), voice=tx.MEMBER,
+                         mix={tx.GENERIC: 0.7, tx.PRAISE: 0.3})
 
     def _brand_engagement(self, rng: np.random.Generator, actors: np.ndarray, *, like_p: float,
                           comment_p: float | Callable[[int], float], share_p: float, mix: dict[int, float],

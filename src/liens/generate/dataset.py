@@ -11,13 +11,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from liens.generate import texts as tx
-from liens.generate.activity import CAMPAIGN, Activity
+from liens.generate.activity import CAMPAIGN, CONTEST, Activity
 from liens.generate.audience import Follows, daily_audience
 from liens.generate.business import CONVERSION_KINDS, SALE, Conversions, build_costs, identity_rows
 from liens.generate.model import BRAND, ID_PREFIX, PLATFORMS, Plan, Rng
 from liens.generate.output import CHUNK, TableWriter, dataset_schema, dates, labels, timestamps, write_table
 from liens.generate.population import Population
 from liens.schema import INTERACTION_KINDS, POST_FORMATS
+
+VIEWS = ("full", "brand")
+# Kinds a brand's sources hold per person on its own posts (the platforms' APIs): the rest are counts.
+_BRAND_VIEW_ON_POSTS = ("comment", "reply", "story_reply")
+_BRAND_VIEW_ADDRESSED = ("dm", "mention", "story_reply")
 
 _URL_BASE = ("https://www.instagram.com/p/", "https://www.facebook.com/rivage.paris/posts/",
              "https://www.tiktok.com/@rivage.paris/video/", "https://www.linkedin.com/feed/update/")
@@ -36,6 +41,33 @@ class World:
     texts: pa.Array             # pool of distinct texts
     text_of: np.ndarray         # pool index per interaction row, -1 without text
     language: np.ndarray        # language actually written, per interaction row (-1 without text)
+
+
+def brand_view(world: World) -> tuple[np.ndarray, np.ndarray]:
+    """What a brand's own sources hold of the interactions (DESIGN.md, "What a brand's data really
+    holds"): per interaction row, whether it is kept, and its `target` as written.
+
+    Kept: comments, replies and story replies on the brand's posts (the APIs give them with author
+    and time), DMs, mentions and story replies addressed to the brand, and everything the brand did
+    itself (its export: its likes and comments on other accounts' posts, its replies and DMs). Likes,
+    saves, shares and views of the brand's posts are only counts (`post_metrics`); what others did
+    among themselves is not there at all. The brand's interactions on other accounts' posts name
+    that post's author as `target_id` (the export names the owner; the post itself is not known).
+    """
+    V, pop, P = world.act.buf.view(), world.pop, world.act.P
+    role, kind, actor = pop.role, V["kind"], V["actor"]
+    code = {k: i for i, k in enumerate(INTERACTION_KINDS)}
+    on_post = V["post"] >= 0
+    author = np.full(len(kind), -1, dtype=np.int64)
+    author[on_post] = P["author"][V["post"][on_post]]
+    brand_post = on_post & (role[np.maximum(author, 0)] == BRAND)
+    addressed = V["target"] >= 0
+    to_brand = addressed & (role[np.maximum(V["target"], 0)] == BRAND)
+    by_brand = role[actor] == BRAND
+    keep = (brand_post & np.isin(kind, [code[k] for k in _BRAND_VIEW_ON_POSTS])) | by_brand
+    keep |= to_brand & np.isin(kind, [code[k] for k in _BRAND_VIEW_ADDRESSED])
+    target = np.where(by_brand & on_post & ~brand_post, author, V["target"]).astype(np.int64)
+    return keep, target
 
 
 class Ids:
@@ -77,9 +109,13 @@ PLATFORM_NAMES = pa.array(PLATFORMS)
 
 
 def write_dataset(out: Path, file_format: str, world: World, ids: Ids, bank: tx.TextBank, rngs: Rng,
-                  progress: Callable[[float], None]) -> dict[str, int]:
-    """Write the nine tables; returns their row counts."""
+                  progress: Callable[[float], None], view: str = "full") -> dict[str, int]:
+    """Write the tables; returns their row counts. `view="brand"` writes only what the brand's own
+    sources hold (`brand_view`): the same world, the same ids, fewer rows and columns."""
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
     counts = {}
+    brand_eye = view == "brand"
 
     def write(name: str, columns: dict) -> None:
         counts[name] = write_table(out, name, file_format, columns)
@@ -96,13 +132,35 @@ def write_dataset(out: Path, file_format: str, world: World, ids: Ids, bank: tx.
     followers[pop.brand] = [int(((f.followee == b) & (f.unfollowed < 0)).sum()) for b in pop.brand]
     is_brand = np.zeros(pop.n, dtype=bool)
     is_brand[pop.brand] = True
-    write("accounts", {
+    V = act.buf.view()
+    visible, target = brand_view(world) if brand_eye else (np.ones(len(V["kind"]), dtype=bool), V["target"])
+    follow_rows = np.arange(len(f.follower))
+    if brand_eye:  # its followers and followings, by handle and date
+        follow_rows = follow_rows[is_brand[f.follower] | is_brand[f.followee]]
+    accounts = {
         "account_id": ids.accounts, "platform": PLATFORM_NAMES.take(pa.array(pop.platform)),
         "handle": prof["handle"], "display_name": prof["display_name"], "created_at": timestamps(pop.created),
         "followers_count": followers, "following_count": prof["following_count"], "posts_count": posts_count,
         "has_profile_picture": prof["has_profile_picture"], "bio": prof["bio"], "is_brand": is_brand,
         "is_verified": prof["is_verified"],
-    })
+    }
+    if brand_eye:
+        # Accounts the brand's sources name (by handle and name only: no profile counts, no bio).
+        named = np.zeros(pop.n, dtype=bool)
+        named[pop.brand] = True
+        named[V["actor"][visible]] = True
+        named[target[visible & (target >= 0)]] = True
+        named[f.follower[follow_rows]] = named[f.followee[follow_rows]] = True
+        named[c.account[c.account >= 0]] = True
+        rows = np.flatnonzero(named)
+        hidden = ~is_brand[rows]
+        accounts = {k: (v.take(pa.array(rows)) if isinstance(v, pa.Array) else np.asarray(v)[rows])
+                    for k, v in accounts.items()}
+        for name in ("created_at", "followers_count", "following_count", "posts_count", "has_profile_picture",
+                     "bio", "is_verified"):
+            accounts[name] = pa.array(accounts[name], mask=hidden) if not isinstance(accounts[name], pa.Array) \
+                else pc.if_else(pa.array(hidden), pa.scalar(None, accounts[name].type), accounts[name])
+    write("accounts", accounts)
 
     # posts, with captions in the brand's languages or the author's
     rng = rngs("captions")
@@ -110,40 +168,48 @@ def write_dataset(out: Path, file_format: str, world: World, ids: Ids, bank: tx.
     brand = pop.role[P["author"]] == BRAND
     lang = np.where(brand, np.where(rng.random(len(brand)) < 0.6, tx.FR, tx.EN), pop.lang[P["author"]])
     caption = np.full(len(brand), None, dtype=object)
-    for code, kind in enumerate(tx.CAPTION_KINDS):
+    for code, caption_kind in enumerate(tx.CAPTION_KINDS):
         sel = np.flatnonzero(P["caption"] == code)
         if len(sel):
-            texts, index = bank.phrases("caption", kind, lang[sel], rng)
+            texts, index = bank.phrases("caption", caption_kind, lang[sel], rng)
             caption[sel] = np.asarray(texts, dtype=object)[index]
     url = pc.binary_join_element_wise(pa.array(_URL_BASE).take(pa.array(P["platform"])), ids.posts, "")
     url = pc.if_else(pa.array(brand), url, pa.scalar(None, pa.string()))
+    if brand_eye:  # its own posts only
+        rows = rows[brand[rows]]
+    campaign = np.full(len(P["campaign"]), None, dtype=object)
+    campaign[P["campaign"]] = CAMPAIGN
+    if act.contest_post >= 0:
+        campaign[act.contest_post] = CONTEST
     write("posts", {
         "post_id": ids.post(rows), "author_id": ids.account(P["author"][rows]),
         "created_at": timestamps(P["time"][rows]),
         "platform": PLATFORM_NAMES.take(pa.array(P["platform"][rows])),
         "format": pa.array(POST_FORMATS).take(pa.array(P["format"][rows])),
         "caption": pa.array(caption[rows], pa.string()), "url": url.take(pa.array(rows)),
-        "campaign": pc.if_else(pa.array(P["campaign"][rows]), CAMPAIGN, pa.scalar(None, pa.string())),
+        "campaign": pa.array(campaign[rows], pa.string()),
     })
 
     # interactions, in chunks of time-ordered rows
-    V = act.buf.view()
     kinds = pa.array(INTERACTION_KINDS)
     writer = TableWriter(out, "interactions", file_format, dataset_schema("interactions"))
     n = len(ids.order)
     for lo in range(0, n, CHUNK):
         rows = ids.order[lo:lo + CHUNK]
+        number = np.arange(lo, lo + len(rows))  # the full view's ids, so truth/ holds for both views
+        shown = visible[rows]
+        rows, number = rows[shown], number[shown]
         text = world.text_of[rows]
         writer.write({
-            "interaction_id": labels("i", np.arange(lo, lo + len(rows))),
+            "interaction_id": labels("i", number),
             "kind": kinds.take(pa.array(V["kind"][rows])), "actor_id": ids.account(V["actor"][rows]),
             "created_at": timestamps(V["time"][rows]), "post_id": ids.post(V["post"][rows]),
-            "target_id": ids.account(V["target"][rows]), "parent_id": ids.interaction(V["parent"][rows]),
+            "target_id": ids.account(target[rows]), "parent_id": ids.interaction(V["parent"][rows]),
             "text": world.texts.take(pa.array(text, mask=text < 0)),
             "dwell_seconds": V["dwell"][rows].astype(np.float64),
             "platform": PLATFORM_NAMES.take(pa.array(pop.platform[V["actor"][rows]])),
         })
-        progress(min(1.0, (lo + len(rows)) / max(n, 1)))
+        progress(min(1.0, (lo + CHUNK) / max(n, 1)))
     writer.close()
     counts["interactions"] = writer.rows
 
@@ -165,7 +231,7 @@ def write_dataset(out: Path, file_format: str, world: World, ids: Ids, bank: tx.
         "platform": PLATFORM_NAMES.take(pa.array(P["platform"][post_rows])),
     })
 
-    order = np.lexsort((f.follower, f.followed))
+    order = follow_rows[np.lexsort((f.follower[follow_rows], f.followed[follow_rows]))]
     write("follows", {
         "follower_id": ids.account(f.follower[order]), "followee_id": ids.account(f.followee[order]),
         "followed_at": timestamps(f.followed[order]), "unfollowed_at": timestamps(f.unfollowed[order]),

@@ -33,7 +33,7 @@ _TRUTH_LANGUAGE = np.array([tx.truth_language(i) for i in range(len(tx.LANGS))],
 
 
 def write_truth_files(folder: Path, world: World, ids: Ids, tables: dict[str, int], seed: int,
-                      file_format: str) -> dict:
+                      file_format: str, view: str = "full") -> dict:
     """Write every truth file and `summary.json`; returns the summary."""
     folder.mkdir(parents=True, exist_ok=True)
     pop, f = world.pop, world.follows
@@ -84,6 +84,8 @@ def write_truth_files(folder: Path, world: World, ids: Ids, tables: dict[str, in
     })
     write_truth(folder, "weak_signals", _themes(world))
     summary = _summary(world, ids, label, ever, now, negatives, texts, tables, seed, file_format)
+    summary["view"] = view
+    summary["circle"] = {k: len(v) for k, v in world.act.circle.items()} if world.plan.circle else None
     summary["emergent_ambassadors"] = {k: int((emergent & (kind == k)).sum()) for k in pop.ambassadors}
     (folder / "README.md").write_text(README, encoding="utf-8")
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -113,6 +115,12 @@ def _hard_negatives(world: World, ids: Ids) -> dict:
     parts += [(f"friends{i + 1}", g, "friend_group", "friend", None) for i, g in enumerate(pop.friend_groups)]
     viral_post = ids.posts[world.act.marks.viral_post].as_py()
     parts.append(("viral1", world.act.viral_engagers, "viral", "engager", viral_post))
+    # The brand's circle (Plan.circle): hard negatives of the brand-centred detector.
+    brand_id = ids.accounts[int(pop.brand[0])].as_py()
+    for kind, rows in world.act.circle.items():
+        if len(rows):
+            anchor = ids.posts[world.act.contest_post].as_py() if kind == "contest" else brand_id
+            parts.append((kind, rows, kind, "entrant" if kind == "contest" else kind, anchor))
 
     def spread(field: int) -> pa.Array:
         return pa.array([p[field] for p in parts for _ in range(len(p[1]))], pa.string())
@@ -278,7 +286,16 @@ Every file is keyed by the dataset's ids. `summary.json` holds the totals.
   sharer, then regular. Planted counts are in `summary.json` (`ambassadors`), emergent ones in
   `emergent_ambassadors`.
 - `pods.csv`, `hard_negatives.csv`, `bursts.csv`: planted pods (members, style, membership span),
-  look-alikes that are not pods, follower bursts.
+  look-alikes that are not pods, follower bursts. With the brand's circle (`summary.json` `circle`),
+  `hard_negatives.csv` also holds `loyal_fan` (comment most brand posts within minutes, in their own
+  words, never engaged back), `staff` (the same with short cheers, and the brand likes their posts:
+  only an allow-list tells them from a pod), `brand_friend` (the brand and they engage each other's
+  posts, hours later) and `contest` (the entrants of one contest post, `anchor_id`).
+- `summary.json` `view`: `full` (every interaction of the world) or `brand` (what the brand's own
+  sources hold: comments, replies and story replies on its posts, DMs and mentions to it, what the
+  brand itself did, its followers and followings; likes, saves, shares and views of its posts as
+  counts in `post_metrics`). Interaction ids are the same in both views, so every truth file holds
+  for both; in the brand's view only the pods that include the brand are visible at all.
 - `texts.csv`: every text not written by the brand, with its language, intent, whether the brand owed
   and gave an answer, the delay, and `theme` (the planted theme it belongs to, if any).
 - `weak_signals.csv`: planted themes. `rising`: a defect nobody named before, named by new authors at

@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 
 from ..base import Context, Output, Step, TableOutput
 from ..common import safe_ratio
+from ..core import COUNT_KINDS, POST_COUNTS, brand_post_counts
 from .ambassadors import KINDS, ambassadors, primary_kinds
 from .content import content_figures, post_figures
 from .identities import member_ids
@@ -27,6 +28,11 @@ from .retention import cohorts, member_months, member_status, periods
 from .weights import brand_scope, community_base, weight_expr, written_table
 
 __all__ = ["KINDS", "LEVELS", "community"]
+
+# "Most engaged": the persons a dashboard ranks first (raw weighted engagement), checked for pod members.
+MOST_ENGAGED = 10
+# The community weight of each post-level count (`core.COUNT_KINDS`).
+_COUNT_WEIGHT = {"likes": "weight_like", "comments": "weight_comment", "shares": "weight_share", "saves": "weight_save"}
 
 
 def community(ctx: Context) -> Output:
@@ -135,7 +141,8 @@ def _summary(ctx: Context, base: ir.Table, members: ir.Table, status: ir.Table, 
         post_raw=base.is_on_brand_post.ifelse(base.weight, 0.0).sum(),
         post_clean=base.is_on_brand_post.ifelse(clean_weight, 0.0).sum(),
     ).to_pyarrow().to_pylist()[0]
-    eng = {"raw": sums["post_raw"], "clean": sums["post_clean"]}
+    hidden_raw, hidden_clean, method = _counts_only(ctx)
+    eng = {"raw": float(sums["post_raw"] or 0.0) + hidden_raw, "clean": float(sums["post_clean"] or 0.0) + hidden_clean}
     totals = {"raw": sums["raw"], "clean": sums["clean"]}
     followers = ctx.summary.get("followers")
     brand_posts = ctx.summary.get("brand_posts") or 0
@@ -160,11 +167,40 @@ def _summary(ctx: Context, base: ir.Table, members: ir.Table, status: ir.Table, 
         "clean_engagement_score": float(totals["clean"] or 0.0),
         "raw_engagement_rate": None if per_post_raw is None or not followers else per_post_raw / followers,
         "clean_engagement_rate": None if per_post_clean is None or not followers else per_post_clean / followers,
+        "engagement_rate_method": method,
+        "counts_only_engagement_raw": hidden_raw,
+        "counts_only_engagement_clean": hidden_clean,
+        **_most_engaged(base),
         "ambassadors": {kind: kinds.get(kind, 0) for kind in KINDS},
         "conversation_threads": int(th["n"] or 0),
         "replies_per_thread": None if th["replies"] is None else float(th["replies"]),
         "threads_answered_by_brand": int(th["brand"] or 0),
     }
+
+
+def _counts_only(ctx: Context) -> tuple[float, float, str]:
+    """Weighted engagement on the brand's posts that only post-level counts show (likes, saves and
+    shares a brand's API counts but never names): per post and kind, the count beyond the per-person
+    rows, at its kind's weight; clean, less the likes the pods step estimates its pods gave
+    (`brand_posts_engagement_pods_estimated`). Zero where every engagement has its row."""
+    counts, method = brand_post_counts(ctx.inputs, ctx.brand_ids)
+    if method != POST_COUNTS:
+        return 0.0, 0.0, method
+    settings = ctx.config.community
+    weights = {k: float(getattr(settings, _COUNT_WEIGHT[k])) for k in COUNT_KINDS}
+    hidden = sum(((counts[k] - counts[f"{k}_rows"]) * weights[k]).sum() for k in COUNT_KINDS)
+    raw = float(counts.agg(n=hidden).to_pyarrow().to_pylist()[0]["n"] or 0.0)
+    pods = float(ctx.summary.get("brand_posts_engagement_pods_estimated") or 0) * weights["likes"]
+    return raw, max(0.0, raw - pods), method
+
+
+def _most_engaged(base: ir.Table) -> dict[str, Any]:
+    """Of the MOST_ENGAGED persons with the most raw weighted engagement (a dashboard's "most engaged"),
+    how many were pod members (and so are neither members, top members nor ambassadors here)."""
+    per = base.group_by("member_id").agg(raw=base.weight.sum(), pod=base.is_pod_person.any())
+    top = per.order_by([ibis.desc("raw"), "member_id"]).limit(MOST_ENGAGED)
+    row = top.agg(n=top.count(), pods=top.pod.cast("int64").sum()).to_pyarrow().to_pylist()[0]
+    return {"most_engaged_checked": int(row["n"] or 0), "most_engaged_pod_members": int(row["pods"] or 0)}
 
 
 def _churn(status: ir.Table) -> dict[str, Any]:
@@ -202,7 +238,7 @@ def _lethargic(ctx: Context, ids: ir.Table, members: ir.Table, followers: int | 
 
 STEP = Step(
     "community", community,
-    reads=("accounts", "posts", "interactions", "follows", "identities"),
+    reads=("accounts", "posts", "interactions", "follows", "identities", "post_metrics"),
     tables=(
         TableOutput("members", ("member_id",), ("member_id", "accounts", "engagement_score", "engagement_score_raw", "clean_interactions", "raw_interactions", "first_active_at", "last_active_at", "active_weeks", "love", "member_level", "member_status", "threads", "brand_turns", "is_ambassador", "ambassador_kind", "ambassador_kinds")),
         TableOutput("posts", ("post_id",), ("post_id", "author_id", "created_at", "platform", "format", "campaign", "likes", "clean_likes", "raw_interactions", "clean_interactions", "raw_engagement", "clean_engagement", "engaged_members", "clean_share", "likes_rank", "real_rank", "rank_change")),

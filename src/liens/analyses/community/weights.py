@@ -67,11 +67,22 @@ def brand_scope(ctx: Context, interactions: ir.Table) -> ir.BooleanValue:
     return interactions.post_author_id.isin(ctx.brand_ids) | interactions.target_id.isin(ctx.brand_ids)
 
 
+def pod_persons(ctx: Context, members: ir.Table) -> ir.Table:
+    """(member_id): persons one of whose accounts the pods step put in a pod (`pod_id` of accounts)."""
+    accounts = ctx.accounts
+    if "pod_id" not in accounts.columns:
+        return members.filter(ibis.literal(False)).select("member_id")
+    pods = accounts.filter(accounts.pod_id.notnull()).select(_pod_account=accounts.account_id)
+    return members.join(pods, members.account_id == pods._pod_account).select("member_id").distinct()
+
+
 def community_base(ctx: Context, members: ir.Table) -> ir.Table:
     """Every interaction of a non-brand person with the brand, weighted, with its member and flags.
 
-    `members` maps account_id to member_id for every account. Cached in the engine: every
-    community figure reads it.
+    `members` maps account_id to member_id for every account. A person one of whose accounts is in
+    a pod has nothing clean or authentic: their engagement cannot be told from the pod's trade, so
+    they are never members, top members or ambassadors (`is_pod_person`). Cached in the engine:
+    every community figure reads it.
     """
     settings = ctx.config.community
     inter = ctx.interactions
@@ -80,14 +91,19 @@ def community_base(ctx: Context, members: ir.Table) -> ir.Table:
     linked = members.filter(members.member_id != members.account_id)
     mapping = linked.select(_map_account=linked.account_id, _member=linked.member_id)
     joined = inter.left_join(mapping, inter.actor_id == mapping._map_account)
+    persons = pod_persons(ctx, members).select(_pod_member=ibis._.member_id, _is_pod=ibis.literal(True))
+    joined = joined.mutate(_person=joined._member.fill_null(joined.actor_id))
+    joined = joined.left_join(persons, joined._person == persons._pod_member)
+    in_pod = joined._is_pod.fill_null(False)
     weight = weight_expr(joined.kind, joined.text_length, settings)
     addressed = joined.target_id.isin(ctx.brand_ids) if ctx.brand_ids else joined.target_id.notnull()
     base = joined.select(
         "interaction_id", "kind", "actor_id", "created_at", "post_id", "parent_id",
-        member_id=joined._member.fill_null(joined.actor_id),
+        member_id=joined._person,
         weight=weight,
-        is_clean=clean_flag(ctx, joined),
-        is_authentic=authentic_flag(joined),
+        is_clean=clean_flag(ctx, joined) & ~in_pod,
+        is_authentic=authentic_flag(joined) & ~in_pod,
+        is_pod_person=in_pod,
         is_engaging=joined.kind.isin(ENGAGEMENT_KINDS),
         is_on_brand_post=(joined.post_author_id.isin(ctx.brand_ids) if ctx.brand_ids else joined.post_id.notnull()),
         is_to_brand=addressed.fill_null(False),

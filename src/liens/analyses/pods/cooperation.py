@@ -1,4 +1,4 @@
-"""Engagement pods: groups of accounts that engage each other's posts, promptly and exhaustively.
+"""Pods from co-engagement: where the data holds everyone's interactions (a crawl, a research dataset).
 
 Co-action alone (accounts acting on the same post within a time window, what coordination tools
 measure) cannot tell a pod from a fan club piling onto a star's posts. A pod is *reciprocal*
@@ -23,7 +23,8 @@ made on another member's post is marked `is_authentic = false`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import ibis
@@ -35,23 +36,12 @@ import pandas as pd
 import pyarrow as pa
 from scipy.stats import poisson
 
-from ..config import PodSettings
-from .base import Context, Output, Step, TableOutput
-from .common import ENGAGEMENT_KINDS, TEXT_KINDS, safe_ratio
-from .core import VANITY_KINDS
+from ...config import PodSettings
+from ..common import TEXT_KINDS, safe_ratio
 
 # Kinds of engagement a pod trades on a post (views and clicks are passive; dms and mentions have no post).
 POD_KINDS = ("like", "reaction", "comment", "reply", "share", "save", "story_reply")
 EXAMPLE_COMMENTS = 3
-
-POD_COLUMNS = {
-    "pod_id": pa.string(), "account_id": pa.string(), "is_brand": pa.bool_(),
-    "pod_score": pa.float64(), "member_pairs": pa.int64(), "members": pa.int64(),
-    "posts_co_engaged": pa.int64(), "median_delay_minutes": pa.float64(), "prompt_share": pa.float64(),
-    "reciprocity": pa.float64(), "coverage": pa.float64(), "member_coverage": pa.float64(),
-    "lift": pa.float64(), "generic_comment_share": pa.float64(), "pod_engagements": pa.int64(),
-    "example_comments": pa.string(),
-}
 
 
 # -- engine side -------------------------------------------------------------------------------
@@ -278,9 +268,15 @@ class GroupEvidence:
     coverage: float
     lift: float | None
     pod_engagements: int
-    member_coverage: dict[str, float]
+    member_coverage: dict[str, float | None]
     member_ties: dict[str, int]
     core_score: float | None = None  # set when members were attached after the core was scored
+    evidence: str = "co_engagement"  # what found the pod: co_engagement, brand_exchange (brand.py), or both
+    # From the brand's own data (brand.py): per member, the brand's engagements of its posts, and the
+    # share of its prompt arrivals on the brand's posts that came with another member's.
+    brand_returns: dict[str, int] = field(default_factory=dict)
+    co_arrival: dict[str, float] = field(default_factory=dict)
+    member_evidence: dict[str, str] = field(default_factory=dict)  # per member, when it differs from `evidence`
 
     @property
     def score(self) -> float:
@@ -303,7 +299,7 @@ def group_evidence(members: list[str], inside: pd.DataFrame, directed: pd.DataFr
     # Coverage of a member: the mean share of its posts each member who engaged it covered, over
     # the span that member took part in (a pod's membership turns over).
     shares = directed.assign(share=directed.posts_engaged / directed.span_posts).groupby("author_id").share.mean()
-    member_coverage = {m: float(shares.get(m, 0.0)) for m in members}
+    member_coverage: dict[str, float | None] = {m: float(shares.get(m, 0.0)) for m in members}
     both = sum(
         1 for i, a in enumerate(members) for b in members[i + 1:]
         if ordered.get((a, b), 0) > 0 and ordered.get((b, a), 0) > 0
@@ -323,15 +319,13 @@ def group_evidence(members: list[str], inside: pd.DataFrame, directed: pd.DataFr
         prompt_share=float((inside.delay_minutes <= settings.prompt_minutes).mean()) if len(inside) else 0.0,
         density=len(kept) / possible if possible else 0.0,
         reciprocity=both / possible if possible else 0.0,
-        coverage=float(np.mean(list(member_coverage.values()))) if member_coverage else 0.0,
+        coverage=float(np.mean([v or 0.0 for v in member_coverage.values()])) if member_coverage else 0.0,
         lift=float(kept.lift.median()) if len(kept) else None,
         pod_engagements=int(inside.interactions.sum()),
         member_coverage=member_coverage,
         member_ties=ties,
     )
 
-
-# -- the step ----------------------------------------------------------------------------------
 
 def _membership_table(groups: dict[str, str]) -> ir.Table:
     return ibis.memtable(pa.table({
@@ -388,20 +382,6 @@ def pod_comments(interactions: ir.Table, posts: ir.Table, pod_of: dict[str, str]
     return found
 
 
-def _empty_output(ctx: Context, reason: str | None = None) -> Output:
-    columns = ctx.accounts.select(
-        "account_id", pod_id=ibis.null("string"), pod_score=ibis.null("float64"),
-    )
-    flags = authenticity(ctx.interactions, {})
-    summary = _summary(ctx, flags, {}, [])
-    if reason:
-        summary["pods_skipped"] = reason
-    return Output(
-        tables={"pods": pa.table({k: pa.array([], t) for k, t in POD_COLUMNS.items()})},
-        account_columns=columns, interaction_columns=flags.select("interaction_id", "is_authentic"), summary=summary,
-    )
-
-
 def _score_groups(groups: dict[str, int], inside: pd.DataFrame, directed: pd.DataFrame,
                   pairs: pd.DataFrame, settings: PodSettings) -> dict[str, tuple[GroupEvidence, list[str]]]:
     """Evidence of every group; those reaching the score threshold become pods `pod-1`, `pod-2`, …"""
@@ -417,65 +397,6 @@ def _score_groups(groups: dict[str, int], inside: pd.DataFrame, directed: pd.Dat
             found.append((evidence, accounts))
     found.sort(key=lambda item: (-item[0].score, -item[0].members, item[1][0]))
     return {f"pod-{i}": item for i, item in enumerate(found, start=1)}
-
-
-def _pods_table(flagged: dict[str, tuple[GroupEvidence, list[str]]], comments: dict[str, tuple[float | None, str | None]],
-                brand_ids: list[str]) -> pa.Table:
-    rows = []
-    for pod, (ev, accounts) in flagged.items():
-        for account in accounts:
-            rows.append({
-                "pod_id": pod, "account_id": account, "is_brand": account in brand_ids,
-                "pod_score": round(ev.score, 4), "member_pairs": ev.member_ties[account],
-                "members": ev.members, "posts_co_engaged": ev.posts_co_engaged,
-                "median_delay_minutes": ev.median_delay_minutes, "prompt_share": ev.prompt_share,
-                "reciprocity": ev.reciprocity, "coverage": ev.coverage,
-                "member_coverage": ev.member_coverage[account], "lift": ev.lift,
-                "generic_comment_share": comments.get(pod, (None, None))[0], "pod_engagements": ev.pod_engagements,
-                "example_comments": comments.get(pod, (None, None))[1],
-            })
-    schema = pa.schema(list(POD_COLUMNS.items()))
-    return pa.Table.from_pylist(rows, schema=schema)
-
-
-def authenticity(interactions: ir.Table, pod_of: dict[str, str]) -> ir.Table:
-    """`is_authentic` per interaction (with its kind and post author, for the figures): false when
-    a pod member made it on another member's post."""
-    base = interactions.select("interaction_id", "kind", "actor_id", "post_author_id")
-    if not pod_of:
-        return base.select("interaction_id", "kind", "post_author_id", is_authentic=ibis.literal(True))
-    members = _membership_table(pod_of)
-    authors = members.select(_a_account=members._m_account, _a_pod=members._m_pod)
-    joined = base.left_join(members, base.actor_id == members._m_account)
-    joined = joined.left_join(authors, joined.post_author_id == authors._a_account)
-    traded = (joined._m_pod == joined._a_pod) & (joined.actor_id != joined.post_author_id)
-    return joined.select("interaction_id", "kind", "post_author_id", is_authentic=~traded.fill_null(False))
-
-
-def _summary(ctx: Context, joined: ir.Table, pod_of: dict[str, str], pod_ids: list[str]) -> dict[str, Any]:
-    """Headline figures from `authenticity`'s table: pods' share of engagement, raw and clean on brand posts."""
-    is_pod = (~joined.is_authentic).cast("int64")
-    engagement = joined.kind.isin(ENGAGEMENT_KINDS)
-    on_brand = joined.post_author_id.isin(ctx.brand_ids) if ctx.brand_ids else ibis.literal(False)
-    vanity = joined.kind.isin(VANITY_KINDS) & on_brand
-    row = joined.agg(
-        engagement=engagement.cast("int64").sum(),
-        pod_engagement=(engagement.cast("int64") * is_pod).sum(),
-        brand_raw=vanity.cast("int64").sum(),
-        brand_pod=(vanity.cast("int64") * is_pod).sum(),
-    ).to_pyarrow().to_pylist()[0]
-    row = {k: int(v or 0) for k, v in row.items()}
-    brand_pods = sorted({pod_of[b] for b in ctx.brand_ids if b in pod_of})
-    return {
-        "pod_count": len(pod_ids),
-        "pod_members": len(pod_of),
-        "pod_engagement_share": safe_ratio(row["pod_engagement"], row["engagement"]) or 0.0,
-        "brand_in_pod": bool(brand_pods),
-        "brand_pod_ids": brand_pods,
-        "brand_posts_engagement_raw": row["brand_raw"],
-        "brand_posts_engagement_pods": row["brand_pod"],
-        "brand_posts_engagement_clean": row["brand_raw"] - row["brand_pod"],
-    }
 
 
 def attach_members(engaged: ir.Table, pod_of: dict[str, str], settings: PodSettings) -> dict[str, str]:
@@ -547,32 +468,30 @@ def _evidence_inputs(engaged: ir.Table, groups: dict[str, Any], settings: PodSet
     return rows, directed
 
 
-def detect_pods(ctx: Context) -> Output:
-    """The pipeline step: detect pods, explain them, and flag the engagement they traded."""
-    settings = ctx.config.pods
-    if not settings.enabled:
-        return _empty_output(ctx, "disabled in the configuration")
-    interactions, posts = ctx.inputs["interactions"], ctx.inputs["posts"]
-    ctx.progress("pods: engagements")
+
+def co_engagement_pods(interactions: ir.Table, posts: ir.Table, settings: PodSettings,
+                       progress: Callable[[str], None]) -> dict[str, tuple[GroupEvidence, list[str]]]:
+    """The pods the co-engagement evidence shows: {pod: (evidence, members)}, by decreasing score."""
+    progress("pods: engagements")
     engaged = engagements(interactions, posts).cache()
     try:
-        ctx.progress("pods: co-engagement")
+        progress("pods: co-engagement")
         pairs = candidate_pairs(engaged, posts, settings).to_pandas()
-        ctx.progress("pods: clustering")
+        progress("pods: clustering")
         groups = cluster_pairs(pairs, settings)
         if not groups:
-            return _empty_output(ctx)
-        ctx.progress("pods: evidence")
+            return {}
+        progress("pods: evidence")
         flagged = _score_groups(groups, *_evidence_inputs(engaged, groups, settings), pairs, settings)
         core = {account: pod for pod, (_, accounts) in flagged.items() for account in accounts}
         if not core:
-            return _empty_output(ctx)
+            return {}
         attached = attach_rotating(engaged, core, settings)
         if attached:
             # The score stays the core's (what decided the flag); the evidence covers every member.
             pod_of = {**core, **attached}
             inside, directed = _evidence_inputs(engaged, pod_of, settings)
-            for pod, (evidence, accounts) in list(flagged.items()):
+            for pod, (evidence, _) in list(flagged.items()):
                 accounts = sorted(a for a, p in pod_of.items() if p == pod)
                 mine = directed[directed.actor_id.isin(accounts)]
                 fuller = group_evidence(accounts, inside[inside.group == pod], mine, pairs, settings)
@@ -580,29 +499,4 @@ def detect_pods(ctx: Context) -> Output:
                 flagged[pod] = (fuller, accounts)
     finally:
         engaged.release()
-    pod_of = {account: pod for pod, (_, accounts) in flagged.items() for account in accounts}
-    ctx.progress("pods: comments")
-    table = _pods_table(flagged, pod_comments(interactions, posts, pod_of, settings), ctx.brand_ids)
-    account_columns = pa.table({
-        "account_id": pa.array(list(pod_of), pa.string()),
-        "pod_id": pa.array(list(pod_of.values()), pa.string()),
-        "pod_score": pa.array([flagged[pod][0].score for pod in pod_of.values()], pa.float64()),
-    })
-    flags = authenticity(ctx.interactions, pod_of)
-    ctx.progress("pods: clean figures")
-    return Output(
-        tables={"pods": table}, account_columns=account_columns,
-        interaction_columns=flags.select("interaction_id", "is_authentic"),
-        summary=_summary(ctx, flags, pod_of, list(flagged)),
-    )
-
-
-STEP = Step(
-    "pods", detect_pods,
-    reads=("posts", "interactions"),
-    tables=(
-        TableOutput("pods", ("pod_id", "account_id"), tuple(POD_COLUMNS)),
-    ),
-    account_columns=("pod_id", "pod_score"),
-    interaction_columns=("is_authentic",),
-)
+    return flagged
