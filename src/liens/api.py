@@ -29,8 +29,8 @@ from .config import CommunitySettings, Config, PodSettings, describe, load_confi
 from .engine import EngineOptions, connect
 from .generate.world import WorldOptions
 from .errors import AnalysisError, ConfigError, ContractError, LiensError, StoreError
-from .figures import HEADLINE, headline
 from .store import DEFAULT_STORE, LoadReport, Store, is_store_file, load_path
+from .store.check import CheckReport, Finding, check_store
 from .store.privacy import ForgetReport
 from .store.privacy import forget as _forget
 from .store.privacy import pseudonymise as _pseudonymise
@@ -177,34 +177,16 @@ def goals(store: StoreLike, config: Config | None = None, *, as_of: str | date |
         return list(remeasure_goals(connect(opened), config, opened.summary()).to_pylist())
 
 
-def account_id(store: StoreLike, who: str) -> str:
-    """The account id of `who`: an account id, a handle (`@` optional, any case), or a display name
-    only one account has. Several accounts with that handle (one per platform): `platform:handle`."""
-    wanted = who.strip()
-    with _opened(store, read_only=True) as opened:
-        table = "result_accounts" if opened.has_table("result_accounts") else "accounts"
-        if not opened.has_table(table):
-            raise StoreError(f"no accounts in the store: cannot find '{who}'")
-        cols = opened.columns(table)
-        if opened.con.execute(f"SELECT 1 FROM {table} WHERE account_id = ? LIMIT 1", [wanted]).fetchone():
-            return wanted
-        platform, _, name = wanted.partition(":") if ":" in wanted and "platform" in cols else ("", "", wanted)
-        name = name.lstrip("@").lower()
-        for column in (c for c in ("handle", "display_name") if c in cols):
-            sql = f"SELECT account_id, platform FROM {table} WHERE lower({column}) = ?" + (" AND platform = ?" if platform else "")
-            found = opened.con.execute(sql + " ORDER BY 1", [name, platform] if platform else [name]).fetchall()
-            if len(found) == 1:
-                return str(found[0][0])
-            if found:
-                choices = ", ".join(f"{p}:{name} ({a})" for a, p in found[:6])
-                raise ConfigError(f"'{who}' names {len(found)} accounts: say which one ({choices})")
-    raise ConfigError(f"no account with the id, handle or name '{who}'")
-
-
 def forget(store: StoreLike, account_id: str) -> ForgetReport:
     """Delete one person (the account and its linked identities) from the store, everywhere."""
     with _opened(store) as opened:
         return _forget(opened, account_id)
+
+
+def check(store: StoreLike) -> CheckReport:
+    """Whether a store is whole: keys unique, every row from a recorded load, results as recent as the data."""
+    with _opened(store, read_only=True) as opened:
+        return check_store(opened)
 
 
 def pseudonymise(store: StoreLike, secret: str, *, drop_text: bool = False) -> dict[str, int]:
@@ -215,7 +197,6 @@ def pseudonymise(store: StoreLike, secret: str, *, drop_text: bool = False) -> d
 
 __all__ = [
     "AMBASSADOR_KINDS",
-    "HEADLINE",
     "ATTRIBUTION_MODELS",
     "DEFAULT_STORE",
     "MEMBER_LEVELS",
@@ -225,7 +206,9 @@ __all__ = [
     "Config",
     "ConfigError",
     "ContractError",
+    "CheckReport",
     "ForgetReport",
+    "Finding",
     "LiensError",
     "LoadReport",
     "PodSettings",
@@ -234,19 +217,18 @@ __all__ = [
     "StoreError",
     "StoreLike",
     "TrainedModel",
-    "account_id",
     "analyze",
     "describe",
     "evaluate_model",
     "forget",
     "generate",
     "goals",
-    "headline",
     "is_store_file",
     "likely_fakes",
     "load",
     "load_config",
     "open_store",
+    "check",
     "pseudonymise",
     "quote_identifier",
     "read_summary",
