@@ -44,6 +44,8 @@ register_pairs(labels.TABLE_TITLES, "tbl:")
 register_pairs(labels.COLUMN_LABELS, "col:")
 register_pairs(labels.FIGURE_LABELS, "fig:")
 register_pairs(labels.VOCABULARY, "v:")
+register_pairs(labels.HEADLINE_LABELS, "hl:")
+register_pairs(labels.HEADLINE_NOTES, "hln:")
 
 
 def default_language() -> str:

@@ -12,7 +12,8 @@ import typer
 from rich.table import Table
 
 from ... import api
-from ..i18n import format_number, format_percent, language, register, t
+from ..headline import formatted
+from ..i18n import format_number, language, register, t
 from .common import DEFAULT_STORE_PATH, LangOption, StoreOption, app, console, progress_bar, safe, use_language
 
 register({
@@ -27,13 +28,9 @@ register({
     "vanity": {"en": "Vanity", "fr": "Vitrine"},
     "real": {"en": "Real", "fr": "Réel"},
     "s_audience": {"en": "Audience (followers / real reachable)", "fr": "Audience (abonnés / réelle joignable)"},
-    "s_rate": {"en": "Engagement rate (raw / without pods)", "fr": "Taux d'engagement (brut / sans pods)"},
-    "s_pods": {"en": "Engagement pods", "fr": "Pods d'engagement"},
-    "s_pods_value": {"en": "{pods} pods, {share} of engagement", "fr": "{pods} pods, {share} de l'engagement"},
-    "s_fake": {"en": "Fake, inactive or mass followers", "fr": "Abonnés faux, inactifs ou de masse"},
-    "s_answered": {"en": "Questions and critiques answered", "fr": "Questions et critiques traitées"},
-    "s_answered_value": {"en": "{rate} ({unanswered} waiting)", "fr": "{rate} ({unanswered} en attente)"},
-    "s_conversions": {"en": "Conversions", "fr": "Conversions"},
+    "s_rate": {"en": "Engagement rate: counts per post over followers (all / without pods)",
+               "fr": "Taux d'engagement : nombres par publication sur les abonnés (tout / sans pods)"},
+    "s_weighted": {"en": "Weighted engagement, points (raw / clean)", "fr": "Engagement pondéré, points (brut / réel)"},
     "demo_done": {"en": "Demo finished in {seconds:.0f} s.", "fr": "Démo terminée en {seconds:.0f} s."},
     "store_is": {"en": "Store: {path}", "fr": "Stockage : {path}"},
     "setting": {"en": "Setting", "fr": "Réglage"},
@@ -69,7 +66,6 @@ def _option_help(name: str) -> str:
 
 def _words(text: dict[str, str]) -> str:
     return text.get(language()) or text["en"]
-
 
 
 @app.command()
@@ -155,29 +151,13 @@ SUMMARY_ROWS = (
 
 
 def print_summary(summary: dict[str, Any]) -> None:
-    """Vanity numbers beside the real ones, for whatever analyses ran."""
-    get = summary.get
+    """Vanity numbers beside the real ones, for whatever analyses ran (`api.headline`, formatted once)."""
+    shown = formatted(summary)
     table = Table(t("figure"), t("vanity"), t("real"), title=t("summary_title"))
-    table.add_row(t("s_audience"), format_number(get("followers")),
-                  format_number(get("real_reachable_audience")) if "real_reachable_audience" in summary else "–")
-    if "active_members" in summary:
-        table.add_row(t("active_members"), "", format_number(get("active_members")))
-    if "raw_engagement_rate" in summary:
-        table.add_row(t("s_rate"), format_percent(get("raw_engagement_rate"), decimals=2),
-                      format_percent(get("clean_engagement_rate"), decimals=2))
-    else:
-        table.add_row(t("s_rate"), format_percent(get("vanity_engagement_rate"), decimals=2), "–")
-    if "pod_engagement_share" in summary:
-        table.add_row(t("s_pods"), "", t("s_pods_value", pods=get("pod_count", 0),
-                                             share=format_percent(get("pod_engagement_share"))))
-    if "fake_share" in summary:
-        table.add_row(t("s_fake"), "", format_percent(get("fake_share")))
-    if "response_rate" in summary:
-        table.add_row(t("s_answered"), "", t("s_answered_value", rate=format_percent(get("response_rate")),
-                                                 unanswered=format_number(get("unanswered"))))
-    if "conversions" in summary:
-        table.add_row(t("s_conversions"), "", format_number(get("conversions")))
-    table.add_row(t("interactions"), format_number(get("interactions")), "")
+    for label_key, vanity, real in SUMMARY_ROWS:
+        if all(k is None or shown[k]["value"] is None for k in (vanity, real)):
+            continue
+        table.add_row(t(label_key), shown[vanity]["text"] if vanity else "", shown[real]["text"] if real else "")
     console.print(table)
 
 

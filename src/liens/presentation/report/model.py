@@ -31,6 +31,7 @@ class Tile:
     figure: str | None = None  # summary.json key it shows
     note: str = ""
     tone: str = ""  # "vanity", "real", "alert", "good"
+    headline: str | None = None  # `api.headline` key it shows (the same text on every surface)
 
 
 @dataclass
@@ -119,14 +120,10 @@ def fmt_value(value: Any, lang: str, column: str = "") -> str:
 
 
 def format_duration(minutes: float | None, lang: str) -> str:
-    """Minutes as a readable delay: 45 min, 3.5 h, 2.1 days."""
+    """Minutes as a delay in the one unit of waiting times everywhere: hours (0.8 h, 36.0 h)."""
     if minutes is None or (isinstance(minutes, float) and math.isnan(minutes)):
         return "–"
-    if minutes < 90:
-        return f"{format_number(minutes, lang)}\u00a0min"
-    if minutes < 48 * 60:
-        return f"{format_number(minutes / 60, lang, decimals=1)}\u00a0h"
-    return f"{format_number(minutes / 1440, lang, decimals=1)}\u00a0{t('days', lang)}"
+    return t("n_hours", lang, n=format_number(float(minutes) / 60, lang, decimals=1))
 
 
 def numeric(value: Any) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from .... import api
 from ....api import quote_identifier as q
+from ...headline import format_headline
 from ...i18n import format_number, word
 from ..model import Action, Section, fmt_value, format_duration
 from .build import Build, brand_engagement_share, brand_pod_members, pick
@@ -40,10 +42,11 @@ def recommended_actions(b: Build) -> list[Action]:
         n_pods = src.scalar(f"SELECT count(DISTINCT pod_id) FROM {src.ref('pods')}")
         if share and share >= 0.02 and n_pods:
             out.append(Action(b.t("act_pods", share=b.pct(share), n=b.num(n_pods)), 70, ("pods",)))
-    _k, fake = pick(s, "fake_share")
-    _k, real = pick(s, "real_reachable_audience", "reachable_audience")
-    if fake is not None and fake >= 0.15 and s.get("followers"):
-        out.append(Action(b.t("act_fake", share=b.pct(fake, 0), real=b.num(real), followers=b.num(s.get("followers"))), 60))
+    hl = api.headline(s)
+    low, real = hl["low_quality_share"], hl["real_reachable_audience"]
+    if low is not None and low >= 0.15 and s.get("followers"):
+        out.append(Action(b.t("act_fake", share=format_headline("low_quality_share", low, b.lang), real=b.num(real),
+                              followers=b.num(s.get("followers"))), 60))
     if src.has("bursts"):
         when = src.time_column("bursts")
         n = src.count("bursts")

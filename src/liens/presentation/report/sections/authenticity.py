@@ -5,11 +5,45 @@ from __future__ import annotations
 from typing import Any
 
 from ....api import quote_identifier as q
-from ...i18n import label, word
+from ...i18n import label, register, register_pairs, word
 from .. import charts
 from ..model import Chart, Note, Section, TableBlock
 from .build import Build, brand_pod_members
 from .views import POD_EVIDENCE, TableView
+
+
+# The audience step's figures (issue 17): labels, and the words of what cannot be measured.
+register_pairs({
+    "fake_share_status": ("Fake share: how it was obtained", "Part de faux : comment elle est obtenue"),
+    "fake_share_missing_fields": ("Profile fields the fake share needs, missing", "Champs de profil manquants pour la part de faux"),
+    "fake_followers_estimate": ("Fake followers, estimated number", "Abonnés faux, nombre estimé"),
+    "inactive_share": ("Inactive followers", "Abonnés inactifs"),
+    "inactive_share_ci": ("Inactive followers, 95% interval", "Abonnés inactifs, intervalle à 95 %"),
+    "mass_follower_share": ("Mass followers", "Abonnés en masse"),
+    "mass_follower_share_ci": ("Mass followers, 95% interval", "Abonnés en masse, intervalle à 95 %"),
+    "audience_measurable": ("What the data shows without profiles", "Ce que montrent les données sans les profils"),
+    "audience_allowed": ("Allow-listed followers (counted apart)", "Abonnés sur liste autorisée (comptés à part)"),
+}, "fig:")
+register_pairs({"allowed": ("allow-listed", "sur liste autorisée")}, "v:")
+register({
+    "fake_not_measurable": {
+        "en": "Fake share not measurable: the followers' profiles lack {fields}. What the data does show: {shown}. "
+              "Load these fields (an accounts file with these columns, e.g. a follower-export tool's CSV) to estimate it.",
+        "fr": "Part de faux non mesurable : il manque aux profils des abonnés {fields}. Ce que montrent les données : "
+              "{shown}. Chargez ces champs (un fichier accounts avec ces colonnes, p. ex. l'export CSV d'un outil) pour l'estimer."},
+    "fake_measurable_parts": {
+        "en": "{bursts} followed during a bought burst, {handles} handles look generated, {silent} never interacted",
+        "fr": "{bursts} abonnés pendant un pic acheté, {handles} pseudos d'apparence générée, {silent} sans aucune interaction"},
+    "fake_wide_interval": {
+        "en": "The interval is wide: too few followers, or profiles too ambiguous, for a precise figure.",
+        "fr": "L'intervalle est large : trop peu d'abonnés, ou des profils trop ambigus, pour un chiffre précis."},
+    "fake_estimated_note": {
+        "en": "estimated from the whole audience ({low} to {high}, 95%)",
+        "fr": "estimée sur toute l'audience ({low} à {high}, 95 %)"},
+    "allowed_apart": {
+        "en": "Allow-listed followers, never flagged and counted apart: {parts}.",
+        "fr": "Abonnés sur liste autorisée, jamais signalés et comptés à part : {parts}."},
+})
 
 
 def authenticity_section(b: Build) -> Section:
@@ -48,6 +82,30 @@ def authenticity_section(b: Build) -> Section:
     return sec
 
 
+def _fake_share_notes(b: Build) -> list[Any]:
+    """What the fake share cannot say: not measurable (and what the data shows instead), or a wide interval."""
+    summ = b.src.summary
+    status = summ.get("fake_share_status")
+    out: list[Any] = []
+    if status is not None:
+        b.shown_figures.add("fake_share_status")
+    if status == "not_measurable":
+        shown = summ.get("audience_measurable") or {}
+        count = (lambda k: b.num((shown.get(k) or {}).get("followers") or 0))  # noqa: E731
+        b.shown_figures.update({"audience_measurable", "fake_share_missing_fields"})
+        out.append(Note(b.t("fake_not_measurable", fields=", ".join(summ.get("fake_share_missing_fields") or []),
+                            shown=b.t("fake_measurable_parts", bursts=count("followers_in_bought_bursts"),
+                                      handles=count("generated_looking_handles"), silent=count("never_interacted")))))
+    elif status == "wide_interval":
+        out.append(Note(b.t("fake_wide_interval")))
+    allowed = summ.get("audience_allowed")
+    if isinstance(allowed, dict):
+        b.shown_figures.add("audience_allowed")
+        if any(allowed.values()):
+            out.append(Note(b.t("allowed_apart", parts=", ".join(f"{k} {b.num(v)}" for k, v in allowed.items() if v))))
+    return out
+
+
 def _audience_blocks(b: Build) -> list[Any]:
     src, summ = b.src, b.src.summary
     blocks: list[Any] = []
@@ -66,10 +124,13 @@ def _audience_blocks(b: Build) -> list[Any]:
     fake = b.figure_tile("fake_share", tone="alert")
     if fake:
         ci = summ.get("fake_share_ci")
-        if isinstance(ci, (list, tuple)) and len(ci) == 2:
+        if isinstance(ci, (list, tuple)) and len(ci) == 2 and None not in ci:
             b.shown_figures.add("fake_share_ci")
-            fake.note = b.t("ci_95", low=b.pct(ci[0], 0), high=b.pct(ci[1], 0))
+            fake.note = b.t("fake_estimated_note", low=b.pct(ci[0], 1), high=b.pct(ci[1], 1))
         tiles.append(fake)
+    blocks.extend(_fake_share_notes(b))
+    if summ.get("audience_by_label"):
+        tiles.append(b.headline_tile("low_quality_share", "alert"))
     tiles += b.figure_tiles("real_reachable_audience", "followers_scored", "bought_bursts", "bought_followers_estimate",
                             "follower_spikes", "audience_engagements_judged")
     if tiles:

@@ -7,10 +7,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .... import api
+from ...headline import format_headline
 from ...i18n import (
     figure_label,
     format_number,
     format_percent,
+    has_text,
     label,
     t,
     table_title,
@@ -132,6 +135,14 @@ class Build:
     def section(self, key: str) -> Section:
         """An empty section with its title and introduction (`sec_<key>`, `sec_<key>_intro`)."""
         return Section(key, self.t(f"sec_{key}"), self.t(f"sec_{key}_intro"))
+
+    def headline_tile(self, key: str, tone: str = "", figure: str | None = None) -> Tile:
+        """A tile for an `api.headline` figure: its one label and text (the CLI and the API show the same)."""
+        value = api.headline(self.src.summary)[key]
+        if figure:
+            self.shown_figures.add(figure)
+        note = self.t(f"hln:{key}") if has_text(f"hln:{key}") else ""
+        return Tile(self.t(f"hl:{key}"), format_headline(key, value, self.lang), figure, note=note, tone=tone, headline=key)
 
     def figure_tiles(self, *keys: str) -> list[Tile]:
         """Tiles for those of these summary figures that exist."""

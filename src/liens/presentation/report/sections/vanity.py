@@ -2,39 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from .... import api
+from ...headline import format_headline
 from .. import charts
 from ..model import Note, Section
-from .build import Build, brand_engagement_share, pick
-
-
-def _ratio(engagements: Any, posts: Any, followers: Any) -> float | None:
-    """Engagements per post over followers, the dashboards' engagement rate."""
-    if engagements is None or not posts or not followers:
-        return None
-    return engagements / posts / followers
+from .build import Build, brand_engagement_share
 
 
 def vanity_section(b: Build) -> Section:
     s = b.src.summary
     sec = b.section("vanity")
-    followers = s.get("followers")
-    real_key, real = pick(s, "real_reachable_audience", "reachable_audience", "audience_real_reachable")
-    members_key, members = pick(s, "active_members", "members")
-    members_label = "active_members" if members_key == "active_members" else "members"
+    hl = api.headline(s)
+    followers, real, members = hl["followers"], hl["real_reachable_audience"], hl["active_members"]
+    members_label = "active_members"
     # Like with like: the dashboard's rate (counts per post over followers) with and without the
-    # engagement traded in pods; the weighted rates of the community step come in the chart.
-    clean_count_rate = _ratio(s.get("brand_posts_engagement_clean"), s.get("brand_posts"), followers)
+    # engagement traded in pods (`api.headline`); the weighted points of the community step apart.
     tiles = [
-        b.tile("followers_vanity", b.num(followers), "followers", tone="vanity"),
-        b.tile("real_reachable", b.num(real), real_key, tone="real", note="" if real_key else b.missing("an_audience")),
-        b.tile(members_label, b.num(members), members_key, tone="real", note="" if members_key else b.missing("an_community")),
-        b.tile("rate_vanity", b.pct(s.get("vanity_engagement_rate"), 2), "vanity_engagement_rate", tone="vanity"),
-        b.tile("rate_no_pods", b.pct(clean_count_rate, 2), tone="real",
-               note=b.t("rate_no_pods_note") if clean_count_rate is not None else b.missing("an_pods")),
+        b.headline_tile("followers", "vanity", "followers"),
+        b.headline_tile("real_reachable_audience", "real", "real_reachable_audience"),
+        b.headline_tile("active_members", "real", "active_members"),
+        b.headline_tile("engagement_rate_vanity", "vanity", "vanity_engagement_rate"),
+        b.headline_tile("engagement_rate_real", "real"),
     ]
+    if real is None:
+        tiles[1].note = b.missing("an_audience")
+    if members is None:
+        tiles[2].note = b.missing("an_community")
+    if hl["engagement_rate_real"] is None:
+        tiles[4].note = b.missing("an_pods")
     sec.blocks.append(tiles)
+    if hl["weighted_engagement_raw"] is not None:
+        sec.blocks.append([b.headline_tile("weighted_engagement_raw", "vanity", "raw_engagement_score"),
+                           b.headline_tile("weighted_engagement_clean", "real", "clean_engagement_score")])
+        b.shown_figures.update(k for k in ("raw_engagement_rate", "clean_engagement_rate") if k in s)
     if followers is not None:
         bars = [{"figure": b.t("followers_vanity"), "n": followers}]
         if real is not None:
@@ -56,22 +56,19 @@ def vanity_section(b: Build) -> Section:
         colors = dict(zip([v["figure"] for v in values], [charts.PALETTE["vanity"], charts.PALETTE["alert"], charts.PALETTE["real"]]))
         sec.blocks.append(b.bars("vanity-engagement", "eng_chart", values, category="figure", value="n",
                                  x_key="count_axis", y_key="figure", colors=colors, tables=("interactions",)))
-    rates = []
-    for measure, raw_rate, clean_rate in ((b.t("measure_counts"), s.get("vanity_engagement_rate"), clean_count_rate),
-                                          (b.t("measure_weighted"), s.get("raw_engagement_rate"), s.get("clean_engagement_rate"))):
-        rates += [{"measure": measure, "series": b.t(name), "rate": v}
-                  for name, v in (("raw", raw_rate), ("clean", clean_rate)) if v is not None]
+    rates = [{"series": b.t(name), "rate": v}
+             for name, v in (("raw", hl["engagement_rate_vanity"]), ("clean", hl["engagement_rate_real"])) if v is not None]
     if rates:
-        b.shown_figures.update(k for k in ("raw_engagement_rate", "clean_engagement_rate") if k in s)
-        sec.blocks.append(b.grouped_bars("vanity-rate", "rate_chart", rates, category="measure", group="series", value="rate",
-                                         x_key="measure_axis", y_key="rate_axis", fmt=".2%",
-                                         colors={b.t("raw"): charts.PALETTE["vanity"], b.t("clean"): charts.PALETTE["real"]}))
+        sec.blocks.append(b.bars("vanity-rate", "rate_chart", rates, category="series", value="rate",
+                                 x_key="rate_axis", y_key="measure_axis", fmt=".2%",
+                                 colors={b.t("raw"): charts.PALETTE["vanity"], b.t("clean"): charts.PALETTE["real"]}))
     # What pods put on the brand's own posts (the pods step's figures, else from `is_authentic`).
-    share = pods_n / raw_n if raw_n and pods_n is not None else None
+    share = hl["pod_share_brand_posts"]
     if share is None:
         share, _n = brand_engagement_share(b)
     if share:
-        sec.blocks.append(Note(b.t("pod_share_note", share=b.pct(share)), tone="alert" if share > 0.05 else ""))
+        sec.blocks.append(Note(b.t("pod_share_note", share=format_headline("pod_share_brand_posts", share, b.lang)),
+                               tone="alert" if share > 0.05 else ""))
     kinds = s.get("interactions_by_kind") or {}
     if kinds:
         b.shown_figures.add("interactions_by_kind")

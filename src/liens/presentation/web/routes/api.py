@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from ...headline import formatted
 from ...report.source import Filters
-from ..dashboard import Dashboard, dashboard, filters, parse_sort
+from ..dashboard import Dashboard, dashboard, filters, language, parse_sort
 
 MAX_LIMIT = 1000
 
@@ -81,7 +82,13 @@ def api_table(*, d: Dash, name: str,
                          rows=[{k: jsonable(v) for k, v in r.items()} for r in rows])
 
 
-@router.get("/api/summary", tags=["results"], summary="The headline figures (summary.json)")
+@router.get("/api/headline", tags=["results"], summary="The headline figures, one definition each, as every surface shows them")
+def api_headline(*, d: Dash, lang_: Annotated[str, Depends(language)]) -> JSONResponse:
+    """{figure: {value, text, label}}: the value, its text in `?lang=` and its name (`liens.figures`)."""
+    return JSONResponse(jsonable(formatted(d.summary, lang_)))
+
+
+@router.get("/api/summary", tags=["results"], summary="Every figure the analyses stored (summary.json)")
 def api_summary(*, d: Dash) -> JSONResponse:
     with d.cursor() as con:
         return JSONResponse(jsonable(d.source(con).summary))

@@ -12,8 +12,6 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from .... import api
-
-q = api.quote_identifier
 from ...i18n import format_number, label, t, table_title
 from ...report import render_report
 from ...report.charts import vega_bundle
@@ -23,6 +21,7 @@ from ...report.sections import SECTION_KEYS, Build, build_sections, section_titl
 from ...report.source import Filters, Source
 from ..dashboard import Dashboard, dashboard, filters, language, parse_sort
 
+q = api.quote_identifier
 PAGE_SIZE = 50
 
 router = APIRouter(include_in_schema=False)
