@@ -385,9 +385,9 @@ class _Reader:
             period = str(insight.get("period") or "")
             if not media_id or media_id in owner_ids or (period in ("day", "week", "days_28") and
                                                          f"ig:media:{media_id}" not in posts):
-                for value in dated:  # account insights, one value per day
-                    day = utc(value["end_time"])
-                    number = value.get("value")
+                for entry in dated:  # account insights, one value per day
+                    day = utc(entry["end_time"])
+                    number = entry.get("value")
                     if day is not None and isinstance(number, (int, float)) and not isinstance(number, bool):
                         account_days.setdefault(day.date(), {})[f"insight_{name}"] = number
                 if not dated and _insight_value(insight) is not None:

@@ -38,7 +38,7 @@ from typing import Any
 from ..errors import ReaderError
 from .archive import Source, csv_text_rows
 from .tables import Dataset, Rows, words
-from .values import clean, time_or_error, to_int
+from .values import as_dict, clean, time_or_error, to_int
 
 PLATFORM = "youtube"
 _LIST_KINDS = {
@@ -146,7 +146,7 @@ class _Reader:
         elif kind == "youtube#video":
             self.video(item, where, index)
         elif kind == "youtube#searchResult":
-            found = item.get("id") if isinstance(item.get("id"), dict) else {}
+            found = as_dict(item.get("id"))
             snippet = item.get("snippet") or {}
             if clean(found.get("videoId")):
                 self.add_post(str(found["videoId"]), snippet.get("publishedAt"), clean(snippet.get("channelId")),
