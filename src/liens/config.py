@@ -39,6 +39,14 @@ class PodSettings:
     `min_group_size` members and a score of at least `score_threshold`. Accounts that exchanged
     prompt engagement both ways with at least `min_member_ties` members of a pod join it, round
     after round, the members joined counting in the next round.
+
+    From the brand's own data (its posts' comments and its own outgoing likes and comments, where
+    nobody else's interactions among themselves are known), an account is a pod mate of the brand
+    when it engaged at least `brand_min_posts` of the brand's posts, covering at least
+    `min_coverage` of those published while it took part, at least `min_prompt_share` of them
+    within `prompt_minutes`; the brand engaged at least `brand_min_returns` of its posts in return;
+    and at least `brand_min_co_arrival` of its prompt arrivals came within `window_minutes` of
+    another such account's. `staff_accounts` are never flagged.
     """
 
     enabled: bool = field(default=True, metadata={"help": "Detect engagement pods at all."})
@@ -56,6 +64,10 @@ class PodSettings:
     generic_max_words: int = field(default=3, metadata={"help": "A comment of at most this many words and no question is generic (also: emoji-only, or the same text written by several accounts)."})
     generic_min_accounts: int = field(default=5, metadata={"help": "A comment text written by at least this many accounts is generic."})
     seed: int = field(default=0, metadata={"help": "Seed of the Leiden clustering (same seed, same groups)."})
+    staff_accounts: list[str] = field(default_factory=list, metadata={"help": "The brand's staff (account ids or handles): they comment the brand's posts at once and the brand likes theirs, like a pod; never flagged."})
+    brand_min_posts: int = field(default=5, metadata={"help": "From the brand's own data: minimum brand posts an account engaged to be a pod mate of the brand."})
+    brand_min_returns: int = field(default=3, metadata={"help": "From the brand's own data: minimum posts of the account the brand itself liked or commented (its own outgoing activity; replying under the account's comment on the brand's post does not count)."})
+    brand_min_co_arrival: float = field(default=0.5, metadata={"help": "From the brand's own data: minimum share of an account's prompt arrivals on the brand's posts that came within `window_minutes` of another pod mate's (pods arrive together; loyal fans each on their own)."})
 
 
 @dataclass

@@ -51,6 +51,24 @@ class Plan:
     days: int
     pods: bool = True
     fake_share: float | None = None  # share of the brand's followers that are fake (None: about 9 % of accounts are)
+    fake_share: float | None = None  # share of the brand's followers that are fake (None: about 9 % of accounts are)
+    circle: bool = False  # plant the brand's own circle: loyal fans, staff, the brand's friends, a contest
+
+    @property
+    def n_loyal_fans(self) -> int:
+        return int(clamp(self.accounts // 600, 6, 40)) if self.circle else 0
+
+    @property
+    def n_staff(self) -> int:
+        return 3 if self.circle else 0
+
+    @property
+    def n_brand_friends(self) -> int:
+        return int(clamp(self.accounts // 1000, 5, 20)) if self.circle else 0
+
+    @property
+    def contest_entrants(self) -> int:
+        return int(clamp(0.004 * self.scale, 80, 3000)) if self.circle else 0
 
     @property
     def start(self) -> int:

@@ -21,7 +21,7 @@ from liens.generate import texts as tx
 from liens.generate.activity import Activity
 from liens.generate.audience import build_follows
 from liens.generate.business import build_conversions
-from liens.generate.dataset import Ids, World, write_dataset
+from liens.generate.dataset import VIEWS, Ids, World, write_dataset
 from liens.generate.model import Plan, Rng
 from liens.generate.observe import fake_labelled
 from liens.generate.output import FORMATS
@@ -37,21 +37,30 @@ class WorldOptions(TypedDict, total=False):
     days: int
     file_format: str
     pods: bool
-    progress: Callable[[float], None] | None
+    view: str
+    circle: bool | None
     fake_share: float | None
+    progress: Callable[[float], None] | None
 
 
 def generate_world(out: Path, *, accounts: int = 5000, seed: int = 0, interactions: int | None = None,
-                   days: int = 180, file_format: str = "csv", pods: bool = True,
-                   progress: Callable[[float], None] | None = None,
+                   days: int = 180, file_format: str = "csv", pods: bool = True, view: str = "full",
+                   circle: bool | None = None, progress: Callable[[float], None] | None = None,
                    fake_share: float | None = None) -> dict[str, Any]:
     """Write a planted-truth world to `out/` (dataset v1) and `out/truth/`; return the summary.
 
     `interactions` defaults to about 10 per account. `pods=False` plants no engagement pod.
+    `view="brand"` writes only what the brand's own sources would hold (its platforms' APIs and its
+    export: see `dataset.brand_view`); `truth/` is the same for both views. `circle` plants the
+    brand's own circle, the hard negatives of a brand-centred pod detector (loyal fans, staff, the
+    brand's friends, a contest; `Activity.plant_circle`); it defaults to on for the brand's view and
+    off otherwise (so earlier full-view worlds stay byte for byte the same).
     `fake_share` (0 to 0.7) sets the share of the brand's followers that are fake (default: about 9 % of
     the accounts are fakes, some 12 % of the followers).
     The same arguments always produce the same bytes. `progress` receives the fraction done.
     """
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
     if file_format not in FORMATS:
         raise ValueError(f"file_format must be one of {', '.join(FORMATS)}, not {file_format!r}")
     if accounts < 500:
@@ -64,7 +73,8 @@ def generate_world(out: Path, *, accounts: int = 5000, seed: int = 0, interactio
     report = progress or (lambda _: None)
     out = Path(out)
 
-    plan = Plan(accounts, interactions, days, pods, fake_share=fake_share)
+    plan = Plan(accounts, interactions, days, pods, circle=view == "brand" if circle is None else bool(circle),
+                fake_share=fake_share)
     rngs = Rng(seed)
     bank = tx.TextBank(seed)
     pop = build_population(plan, rngs, bank)
@@ -82,8 +92,8 @@ def generate_world(out: Path, *, accounts: int = 5000, seed: int = 0, interactio
     for name in TABLE_ORDER:  # a previous run in another format would leave a second file per table
         for suffix in FORMATS:
             (out / f"{name}.{suffix}").unlink(missing_ok=True)
-    tables = write_dataset(out, file_format, world, ids, bank, rngs, lambda f: report(0.55 + 0.4 * f))
-    summary = write_truth_files(out / "truth", world, ids, tables, seed, file_format)
+    tables = write_dataset(out, file_format, world, ids, bank, rngs, lambda f: report(0.55 + 0.4 * f), view)
+    summary = write_truth_files(out / "truth", world, ids, tables, seed, file_format, view)
     report(1.0)
     return summary
 
