@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).parents[1] / "src" / "liens"
 FLOORS = {
     "liens.schema": 0, "liens.errors": 0, "liens.config": 0, "liens.conversion": 0,
     "liens.readers": 1, "liens.generate": 1,
-    "liens.store": 2,
+    "liens.store": 2, "liens.sync": 2,  # sync fetches pages, hands them to the readers, loads through the store
     "liens.engines": 3, "liens.engine": 3,
     "liens.analyses": 4,
     "liens.api": 5, "liens": 5,  # the package's __init__ re-exports the api

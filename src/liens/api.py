@@ -36,6 +36,10 @@ from .store.privacy import forget as _forget
 from .store.privacy import pseudonymise as _pseudonymise
 from .store.results_folder import write_results
 from .store.store import RESULT_PREFIX, quote_identifier, read_summary
+from .sync import PLATFORMS as SYNC_PLATFORMS
+from .sync import TOKEN_ENV as SYNC_TOKEN_ENV
+from .sync import SyncError, SyncReport, SyncSettings, resolve_token
+from .sync import sync as _sync
 
 StoreLike = Union[str, Path, Store]
 
@@ -195,12 +199,31 @@ def pseudonymise(store: StoreLike, secret: str, *, drop_text: bool = False) -> d
         return dict(_pseudonymise(opened, secret, drop_text=drop_text))
 
 
+def sync(platform: str, store: StoreLike = DEFAULT_STORE, *, token: str | None = None, token_env: str | None = None,
+         token_file: str | Path | None = None, account: str | None = None, since: str | None = None,
+         full: bool = False, restart: bool = False, settings: SyncSettings | None = None,
+         progress: Callable[[int, str], None] | None = None) -> SyncReport:
+    """Pull the brand's account from a platform's API (instagram, facebook, youtube) into the store.
+
+    The one call of Liens that contacts a platform. The token is `token`, else the file `token_file`,
+    else the environment variable `token_env` (default LIENS_<PLATFORM>_TOKEN); it is never stored.
+    Incremental unless `full`; `since` (a date) bounds what is revisited; an interrupted sync is
+    resumed by the next call unless `restart`. All or nothing: on failure the store is unchanged.
+    """
+    secret = token or resolve_token(platform, token_env=token_env, token_file=token_file)
+    with _opened(store) as opened:
+        return _sync(opened, platform, secret, account=account, since=since, full=full, restart=restart,
+                     settings=settings, progress=progress)
+
+
 __all__ = [
     "AMBASSADOR_KINDS",
     "ATTRIBUTION_MODELS",
     "DEFAULT_STORE",
     "MEMBER_LEVELS",
     "RESULT_PREFIX",
+    "SYNC_PLATFORMS",
+    "SYNC_TOKEN_ENV",
     "AnalysisError",
     "CommunitySettings",
     "Config",
@@ -216,6 +239,9 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreLike",
+    "SyncError",
+    "SyncReport",
+    "SyncSettings",
     "TrainedModel",
     "analyze",
     "describe",
@@ -235,6 +261,7 @@ __all__ = [
     "reasons_text",
     "results",
     "stored_model",
+    "sync",
     "train_model",
     "vet_account",
     "write_results",

@@ -14,8 +14,11 @@ from .store import Store
 
 AUDIENCE_MODEL = "audience_model"
 AUDIENCE_LABELS = "audience_labels"
+#: where `liens sync` stopped, per platform, account and endpoint (liens.sync.cursors reads and writes it)
+SYNC_CURSORS = "sync_cursors"
 #: input name an analysis declares -> table of the store
-SIDE_TABLES = {AUDIENCE_MODEL: "_liens_audience_model", AUDIENCE_LABELS: "_liens_audience_labels"}
+SIDE_TABLES = {AUDIENCE_MODEL: "_liens_audience_model", AUDIENCE_LABELS: "_liens_audience_labels",
+               SYNC_CURSORS: "_liens_sync_cursors"}
 
 
 def save_audience_model(store: Store, model_row: dict[str, Any], labels: pa.Table) -> None:

@@ -22,6 +22,7 @@ FEATURE_MODULES = [
     "liens.presentation.cli.community",
     "liens.presentation.cli.business",
     "liens.presentation.cli.privacy",
+    "liens.presentation.cli.sync",
     "liens.presentation.cli.check",
 ]
 
