@@ -13,6 +13,7 @@ from liens.store import Store
 from test_report import XSS_IMG, XSS_SCRIPT, analysed_store
 
 TOKEN = "s3cret-token-0123456789"
+LOCAL = "http://127.0.0.1:8765"
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +23,8 @@ def store_path(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(store_path) -> TestClient:
-    return TestClient(create_app(store_path))
+    # The dashboard answers only at its own address (the Host header): the client speaks to 127.0.0.1.
+    return TestClient(create_app(store_path), base_url=LOCAL)
 
 
 def test_every_section_page_answers(client):
@@ -97,7 +99,7 @@ def test_user_text_is_escaped_everywhere(client):
 
 
 def test_token_is_required_when_set(store_path):
-    guarded = TestClient(create_app(store_path, token=TOKEN))
+    guarded = TestClient(create_app(store_path, token=TOKEN), base_url=LOCAL)
     assert guarded.get("/").status_code == 401
     assert guarded.get("/api/summary").status_code == 401
     assert guarded.get("/api/summary", headers={"Authorization": "Bearer wrong-token-000000"}).status_code == 401
@@ -117,3 +119,33 @@ def test_serve_refuses_a_public_address_without_token(store_path):
     result = CliRunner().invoke(app, ["serve", "--store", str(store_path), "--host", "0.0.0.0", "--lang", "en"])
     assert result.exit_code != 0
     assert "--token" in str(result.exception) + result.output
+
+
+def test_host_header_must_name_the_dashboard(store_path, client):
+    """DNS rebinding: a page of evil.example resolving to 127.0.0.1 sends `Host: evil.example`; it is refused."""
+    for host in ("evil.example", "evil.example:8765", "127.0.0.1.evil.example", "192.168.1.4", ""):
+        refused = client.get("/api/summary", headers={"Host": host})
+        assert refused.status_code == 400, host
+        assert "vanity" not in refused.text.lower() and "x-frame-options" in refused.headers
+    for host in ("127.0.0.1:8765", "localhost:8765", "[::1]:8765", "LOCALHOST"):
+        assert client.get("/api/summary", headers={"Host": host}).status_code == 200, host
+    assert client.get("/static/liens.css", headers={"Host": "evil.example"}).status_code == 400
+    # An allow-list adds names (a reverse proxy's); a wildcard bind without one leaves the token to protect it.
+    proxied = TestClient(create_app(store_path, host="127.0.0.1", allow_hosts=["liens.example.org"]), base_url=LOCAL)
+    assert proxied.get("/api/summary", headers={"Host": "liens.example.org"}).status_code == 200
+    assert proxied.get("/api/summary", headers={"Host": "evil.example"}).status_code == 400
+    public = TestClient(create_app(store_path, token=TOKEN, host="0.0.0.0"), base_url="http://192.168.1.4:8765")
+    assert public.get("/api/summary", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+    assert public.get("/api/summary").status_code == 401
+
+
+def test_huge_numbers_are_refused_not_crashed(client):
+    for url, params in (("/api/tables/interactions", {"offset": 10**30}), ("/api/tables/interactions", {"offset": 2**63}),
+                        ("/api/tables/interactions", {"limit": 10**12}), ("/api/tables/interactions", {"offset": -1}),
+                        ("/tables/interactions", {"page": 10**30}), ("/tables/interactions", {"page": 2**62}),
+                        ("/accounts/u1", {"page": 10**20}), ("/", {"start": "99999-01-01"}), ("/", {"end": "2025-13-45"})):
+        got = client.get(url, params=params)
+        assert got.status_code == 422, (url, params, got.status_code)
+    far = client.get("/api/tables/interactions", params={"offset": 2**40})
+    assert far.status_code == 200 and far.json()["rows"] == []
+    assert client.get("/tables/interactions", params={"page": 2**31}).status_code == 200

@@ -61,6 +61,8 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port.")] = 8765,
     token: Annotated[str | None, typer.Option("--token", envvar="LIENS_TOKEN",
                                                  help="Secret required on every request; mandatory off loopback.")] = None,
+    allow_host: Annotated[list[str] | None, typer.Option("--allow-host", help="Another name the dashboard answers to "
+                                                          "in the Host header (e.g. a reverse proxy's); repeatable.")] = None,
     lang: LangOption = None,
 ) -> None:
     """Serve the dashboard and the JSON API over a store (read-only)."""
@@ -75,7 +77,7 @@ def serve(
         raise api.ConfigError(t("serve_token_short"))
     with api.open_store(store, read_only=True) as opened:
         opened.require_data()
-    application = create_app(store, token=token, lang=chosen)
+    application = create_app(store, token=token, lang=chosen, host=host, allow_hosts=allow_host or ())
     shown = f"http://{host}:{port}/" + (f"?token={'…' if token else ''}" if token else "")
     console.print(t("serve_at", url=safe(shown)))
     uvicorn.run(application, host=host, port=port, log_level="warning")

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 
-from ..i18n import t
+from ..i18n import register, t
+
+register({
+    "d_bad_host": {
+        "en": "This dashboard answers only at its own address. Open it at the address `liens serve` printed "
+              "(or allow this name with --allow-host).",
+        "fr": "Ce tableau de bord ne répond qu'à sa propre adresse. Ouvrez-le à l'adresse affichée par `liens serve` "
+              "(ou autorisez ce nom avec --allow-host).",
+    },
+})
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 TOKEN_COOKIE = "liens_token"
 SECURITY_HEADERS = {
@@ -41,13 +52,45 @@ def token_matches(candidate: str | None, token: str) -> bool:
     return bool(candidate) and secrets.compare_digest((candidate or "").encode(), token.encode())
 
 
-def guard(token: str | None, lang: str) -> Callable[[Request, CallNext], Awaitable[Response]]:
-    """The HTTP middleware: with a token, refuse requests without it (401); always add the security headers.
+def host_name(header: str) -> str:
+    """The name of a `Host` header, without its port: `127.0.0.1:8765` -> `127.0.0.1`, `[::1]:80` -> `::1`."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def allowed_hosts(bound: str, extra: Iterable[str] = ()) -> frozenset[str] | None:
+    """The `Host` names a dashboard bound to `bound` answers: its address, and the loopback names when
+    it listens on loopback, plus `extra`. None (any name) for a wildcard address without `extra`:
+    then only the token, mandatory off loopback, protects it."""
+    names = {host_name(h) for h in extra if h.strip()}
+    bound = host_name(bound)
+    try:
+        address = ipaddress.ip_address(bound)
+    except ValueError:
+        address = None
+    if address is not None and address.is_unspecified:
+        return frozenset(names) | frozenset(LOOPBACK_NAMES) if names else None
+    names.add(bound)
+    if bound == "localhost" or (address is not None and address.is_loopback):
+        names.update(LOOPBACK_NAMES)
+    return frozenset(names)
+
+
+def guard(token: str | None, lang: str, hosts: frozenset[str] | None = None) -> Callable[[Request, CallNext], Awaitable[Response]]:
+    """The HTTP middleware: a `Host` not in `hosts` is refused (400: a page of another site reaching the
+    dashboard by DNS rebinding); with a token, refuse requests without it (401); always add the
+    security headers.
 
     A `?token=` that matches sets an HTTP-only cookie, so the links of the pages work without it.
     """
 
     async def middleware(request: Request, call_next: CallNext) -> Response:
+        if hosts is not None and host_name(request.headers.get("host", "")) not in hosts:
+            refused: Response = PlainTextResponse(t("d_bad_host", lang), status_code=400)
+            secure(refused)
+            return refused
         set_cookie = False
         if token is not None:
             if not token_matches(presented_token(request), token):

@@ -15,6 +15,8 @@ from ...report.source import Filters
 from ..dashboard import Dashboard, dashboard, filters, language, parse_sort
 
 MAX_LIMIT = 1000
+# Beyond any table a store holds; larger numbers are refused (422) before they reach the engine.
+MAX_OFFSET = 2**40
 
 router = APIRouter()
 Dash = Annotated[Dashboard, Depends(dashboard)]
@@ -67,7 +69,7 @@ def api_tables(*, d: Dash, f: Filt) -> list[TableInfo]:
 
 @router.get("/api/tables/{name}", response_model=TablePage, tags=["results"], summary="Rows of one result table")
 def api_table(*, d: Dash, name: str,
-              limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 100, offset: Annotated[int, Query(ge=0)] = 0,
+              limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 100, offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
               sort: Annotated[str | None, Query(description="Columns, comma-separated; '-' before a column sorts descending.")] = None,
               f: Filt) -> TablePage:
     with d.cursor() as con:

@@ -28,7 +28,9 @@ router = APIRouter(include_in_schema=False)
 Dash = Annotated[Dashboard, Depends(dashboard)]
 Filt = Annotated[Filters, Depends(filters)]
 Lang = Annotated[str, Depends(language)]
-Page = Annotated[int, Query(alias="page", ge=1)]
+# Pages beyond any table are refused (422), not computed into an offset the engine cannot take.
+MAX_PAGE = 2**31
+Page = Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -75,7 +77,7 @@ def table_page(*, d: Dash, name: str, request: Request, sort: str | None = None,
         b = d.builder(src, f, lang_)
         links = {c: k for c, k in (("pod_id", "pod"), ("account_id", "account"), ("actor_id", "account")) if c in cols}
         block = TableBlock(table_title(name, lang_), [label(c, lang_) for c in cols],
-                           [b.cells(r, cols, links) for r in rows], total, name)
+                           b.cell_rows(rows, cols, links), total, name)
         current = order[0] if order else None
         sort_links = [d.with_query(request.url.path, f, lang_, sort=("-" if current == (c, False) else "") + c) for c in cols]
         pager = _pager(total, page_, lambda p: d.with_query(request.url.path, f, lang_, sort=sort, page=p if p > 1 else None), lang_)
@@ -96,7 +98,7 @@ def pod_page(*, d: Dash, pod_id: str, request: Request, page_: Page = 1,
         b = d.builder(src, f, lang_)
         cols = list(src.columns("pods"))
         member_block = TableBlock(t("members", lang_), [label(c, lang_) for c in cols],
-                                  [b.cells(r, cols, {"account_id": "account"}) for r in members], n, "pods")
+                                  b.cell_rows(members, cols, {"account_id": "account"}), n, "pods")
         ids = sorted({str(r["account_id"]) for r in members if r.get("account_id") is not None})
         inter_block, pager = _interactions(d, src, b, ids, page_, request, f, lang_)
         return d.page("drill.html.j2", request, f, lang_, title=t("d_pod", lang_, pod=pod_id),
@@ -138,13 +140,13 @@ def member_page(*, d: Dash, member_id: str, request: Request, page_: Page = 1,
         if not n:
             raise HTTPException(404, t("d_not_found", lang_))
         blocks.append(TableBlock(t("d_accounts", lang_), [label(c, lang_) for c in cols],
-                                 [b.cells(r, cols, {"account_id": "account", "pod_id": "pod"}) for r in accounts], n, "accounts"))
+                                 b.cell_rows(accounts, cols, {"account_id": "account", "pod_id": "pod"}), n, "accounts"))
         if src.has_col("ambassadors", "member_id"):
             evidence, m = src.page("ambassadors", condition="member_id = ?", params=[member_id], limit=20)
             if m:
                 cols_a = list(src.columns("ambassadors"))
                 blocks.append(TableBlock(table_title("ambassadors", lang_), [label(c, lang_) for c in cols_a],
-                                         [b.cells(r, cols_a, {"account_id": "account"}) for r in evidence], m, "ambassadors"))
+                                         b.cell_rows(evidence, cols_a, {"account_id": "account"}), m, "ambassadors"))
         src = d.source(con, f)
         ids = [str(r["account_id"]) for r in accounts]
         inter_block, pager = _interactions(d, src, d.builder(src, f, lang_), ids, page_, request, f, lang_)
@@ -223,6 +225,6 @@ def _interactions(d: Dashboard, src: Source, b: Build, actor_ids: list[str], pag
         src.scalar(f"SELECT count(*) FROM {src.ref('interactions')} r WHERE {cond}", args) or 0)
     shown = wanted + (["text"] if has_text else [])
     block = TableBlock(t("interactions", lang), [label(c, lang) for c in shown],
-                       [b.cells(r, shown, {"actor_id": "account"}) for r in rows], total, "interactions")
+                       b.cell_rows(rows, shown, {"actor_id": "account"}), total, "interactions")
     pager = _pager(total, page_, lambda p: d.with_query(request.url.path, f, lang, page=p if p > 1 else None), lang)
     return block, pager
