@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,9 +54,15 @@ def use_language(lang: str | None) -> str:
     return set_language(lang)
 
 
+# Control characters (C0 but tab and newline, DEL, C1) and the bidirectional overrides: in user
+# text they could clear the screen, move the cursor, fake lines or reverse what is shown.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def safe(text: object) -> str:
-    """User text (names, comments) printed through rich must not be read as markup."""
-    return escape(str(text))
+    """User text (names, comments) printed through rich: control characters and terminal escapes
+    removed (a carriage return becomes a space), never read as markup."""
+    return escape(_CONTROL.sub(lambda m: " " if m.group() == "\r" else "", str(text)))
 
 
 @contextmanager
