@@ -303,6 +303,9 @@ def csv_text_rows(text: str, where: str) -> tuple[list[str], list[tuple[int, dic
     except csv.Error as error:
         raise ReaderError(f"the CSV cannot be read ({error})", file=where, row=1) from None
     header = [h.strip() for h in header]
+    if text.count('"') % 2 == 1:
+        raise ReaderError("the file ends inside a quoted value: it is truncated (cut mid-row)", file=where,
+                          expected="a complete CSV file (download or export it again)")
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         for values in reader:
@@ -313,7 +316,14 @@ def csv_text_rows(text: str, where: str) -> tuple[list[str], list[tuple[int, dic
                     f"the row has {len(values)} values for {len(header)} columns", file=where, row=reader.line_num,
                     expected="one value per column (quote values holding commas)",
                 )
+            for column, value in zip(header, values):
+                check_cell(value, where, row=reader.line_num, column=column)
             rows.append((reader.line_num, dict(zip(header, values))))
+        if rows and not text.endswith(("\n", "\r")) and len(last := text.splitlines()[-1].split(",")) < len(header) \
+                and len(next(csv.reader([text.splitlines()[-1]]))) < len(header):
+            raise ReaderError(f"the last row has {len(last)} values for {len(header)} columns and the file does not end "
+                              "with a new line: it is truncated (cut mid-row)", file=where, row=reader.line_num,
+                              expected="a complete CSV file (download or export it again)")
     except csv.Error as error:
         raise ReaderError(f"the CSV cannot be read ({error}); the file may be truncated", file=where,
                           row=reader.line_num) from None

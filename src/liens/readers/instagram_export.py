@@ -356,6 +356,8 @@ class _Reader:
                 if isinstance(p, dict) and clean(p.get("name")) and p["name"] not in participants:
                     participants.append(p["name"])
             messages.extend((where, i, m) for i, m in enumerate(data["messages"], start=1) if isinstance(m, dict))
+        if not participants:  # a file saved without its 'participants': the senders are the people
+            participants = self.participants(names)
         people = [self.named_person(p) for p in participants]
         seen: dict[str, int] = {}
         messages.sort(key=lambda wim: to_float(wim[2].get("timestamp_ms")) or 0.0)

@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import ReaderError
-from .archive import Source
+from .archive import Source, check_cell, limits, too_large
 from .tables import Dataset, Rows
 from .values import clean, stable_id, to_float, to_int
 
@@ -119,11 +119,16 @@ def _sheets(source: Source, name: str) -> list[tuple[str, list[list[Any]]]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
+        csv.field_size_limit(max(limits().max_cell_chars + 1, 131072))
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-            rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+            rows = _capped(csv.reader(io.StringIO(text, newline=""), dialect), where)
         except csv.Error:
-            rows = list(csv.reader(io.StringIO(text, newline="")))
+            try:
+                rows = _capped(csv.reader(io.StringIO(text, newline="")), where)
+            except csv.Error as error:
+                raise ReaderError(f"the CSV cannot be read ({error}); a cell may be over the cap on one cell",
+                                  file=where, expected="cells under --max-cell-chars characters") from None
         return [(PurePosixPath(name).stem, rows)]
     if data[:4] == b"PK\x03\x04":
         return _xlsx(data, where)
@@ -141,16 +146,38 @@ def _xlsx(data: bytes, where: str) -> list[tuple[str, list[list[Any]]]]:
     import openpyxl
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as inner:  # an .xlsx is a zip: no part inflated past the cap
+            for info in inner.infolist():
+                if info.file_size > limits().max_file_bytes:
+                    raise too_large(f"{where} ({info.filename})", info.file_size)
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheets = [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in book.worksheets]
+        sheets = [(ws.title, _capped(ws.iter_rows(values_only=True), f"{where} (sheet {ws.title})"))
+                  for ws in book.worksheets]
         book.close()
         return sheets
+    except ReaderError:
+        raise
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as error:
         raise ReaderError(f"the spreadsheet cannot be opened ({error}); it may be truncated", file=where,
                           expected="a complete .xlsx file") from None
     except Exception as error:
         raise ReaderError(f"the spreadsheet cannot be opened ({type(error).__name__}: {error})", file=where,
                           expected="a complete .xlsx file") from None
+
+
+def _capped(rows: Any, where: str) -> list[list[Any]]:
+    """The rows of a sheet, each cell under the cell cap and the sheet under the row cap."""
+    cap = limits().max_rows
+    found: list[list[Any]] = []
+    for number, row in enumerate(rows, start=1):
+        if number > cap:
+            raise ReaderError(f"the sheet has more than {cap:,} rows, the cap on one sheet", file=where,
+                              expected="a sheet under the cap, or raise it with --max-rows")
+        values = list(row)
+        for column, value in enumerate(values, start=1):
+            check_cell(value, where, row=number, column=str(column))
+        found.append(values)
+    return found
 
 
 def _xls(data: bytes, where: str) -> list[tuple[str, list[list[Any]]]]:
@@ -174,7 +201,7 @@ def _xls(data: bytes, where: str) -> list[tuple[str, list[list[Any]]]]:
                 else:
                     values.append(cell.value)
             rows.append(values)
-        sheets.append((sheet.name, rows))
+        sheets.append((sheet.name, _capped(rows, f"{where} (sheet {sheet.name})")))
     return sheets
 
 
