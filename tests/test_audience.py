@@ -18,7 +18,7 @@ from liens.analyses.audience.assess import quality_score, wilson
 from liens.analyses.audience.bursts import detect_bursts, find_spikes
 from liens.analyses.audience.features import complete, instafake_features
 from liens.analyses.audience.model import cross_validate, parse_labels
-from liens.analyses.audience.scoring import reasons_text, score_profiles
+from liens.analyses.audience.scoring import handle_generated, reasons_text, score_profiles
 from liens.analyses.core import STEP as CORE
 from liens.analyses.pods import STEP as PODS
 from liens.analyses.runner import run_analyses
@@ -43,27 +43,48 @@ def _instafake_dir() -> Path | None:
 # -- the default scorer, worked out by hand ----------------------------------------------------------
 
 def test_scorer_log_odds_and_reasons_by_hand():
+    ln = math.log
     frame = complete(pd.DataFrame([
-        # 0 posts +1.2; follows 4,100 with 0 followers: 0.6 × 2.5 (clipped) + 0.8; < 10 followers +0.6;
-        # no picture +1.5; empty bio +0.4; handle 'anna' no digits; age unknown -> missing.
+        # 0 posts .50/.08; no picture .40/.07; empty bio .80/.45; follows 4,100 with 0 followers: ratio 10× or more
+        # .45/.05, < 10 followers .30/.04, 1,000+ followings .50/.12 (these six tempered by 2/3); handle 'anna'
+        # (digit count only: 0-2 digits .55/.84); age unknown -> missing; interacted .03/.40.
         {"posts_count": 0, "followers_count": 0, "following_count": 4100, "has_profile_picture": 0, "bio_length": 0,
-         "handle_length": 4, "handle_digits": 0, "interactions_made": 3},
-        # 120 posts -0.8; 300 followers / 200 following: ratio < 0 clipped to 0; picture; bio; old account -0.5.
+         "handle_length": 4, "handle_digits": 0, "interactions_made": 3, "platform": "instagram"},
+        # 120 posts .05/.35; 300 followers / 200 following: ratio < 0 .10/.40; 100-999 followers .27/.52;
+        # fewer than 1,000 followings .50/.88; picture .60/.93; bio .20/.55; account 1,000 days old .20/.75.
         {"posts_count": 120, "followers_count": 300, "following_count": 200, "has_profile_picture": 1, "bio_length": 40,
          "handle_length": 8, "handle_digits": 0, "account_age_days": 1000, "interactions_made": 12},
         {},  # nothing known at all: the prior, and every field named as missing
     ]))
     scored = score_profiles(frame)
-    assert scored.log_odds[0] == pytest.approx(-3.0 + 1.2 + 2.3 + 0.6 + 1.5 + 0.4)
-    assert scored.fake_score[0] == pytest.approx(1 / (1 + math.exp(-3.0)))
-    assert scored.log_odds[1] == pytest.approx(-3.0 - 0.8 - 0.5)
-    assert scored.log_odds[2] == pytest.approx(-3.0)
+    prior = ln(0.15 / 0.85)
+    assert scored.log_odds[0] == pytest.approx(
+        prior + 2 / 3 * (ln(.5 / .08) + ln(.4 / .07) + ln(.8 / .45) + ln(.45 / .05) + ln(.3 / .04) + ln(.5 / .12))
+        + ln(.55 / .84) + ln(.03 / .40))
+    assert scored.log_odds[1] == pytest.approx(
+        prior + 2 / 3 * (ln(.05 / .35) + ln(.6 / .93) + ln(.2 / .55) + ln(.1 / .4) + ln(.27 / .52) + ln(.5 / .88))
+        + ln(.55 / .84) + ln(.2 / .75) + ln(.03 / .40))
+    assert scored.log_odds[2] == pytest.approx(prior)
+    assert scored.fake_score[2] == pytest.approx(0.15)
+    # The strongest push first (untempered): ratio 9×, < 10 followers 7.5×, 0 posts 6.25×, no picture 5.7×,
+    # 1,000+ followings 4.2× (five at most), then what is missing.
     assert reasons_text(scored.reason_codes[0]) == (
-        "follows 4,100 accounts, no profile picture, 0 posts, 0 followers, empty bio, missing: created_at")
+        "follows far more accounts than follow it, 0 followers, 0 posts, no profile picture, follows 4,100 accounts, "
+        "missing: created_at")
     assert reasons_text(scored.reason_codes[1]) == ""
     assert reasons_text(scored.reason_codes[2]) == ("missing: posts_count, followers_count, following_count, "
                                                     "has_profile_picture, bio, handle, created_at")
-    assert reasons_text(scored.reason_codes[0], "fr").startswith("suit 4\u202f100 comptes, pas de photo de profil")
+    assert reasons_text(scored.reason_codes[0], "fr").startswith("suit bien plus de comptes qu'il n'a d'abonnés, 0 abonnés")
+    # TikTok: most real users never post, so 0 posts says little there.
+    tiktok = score_profiles(complete(pd.DataFrame([{"posts_count": 0, "platform": "tiktok"}])))
+    assert tiktok.log_odds[0] == pytest.approx(prior + 2 / 3 * ln(.75 / .50))
+
+
+def test_generated_handles():
+    handles = pd.Series(["user96973945", "hrfpiq504", "x99812345", "@User1234", "lea_1978", "katedurand",
+                         "justine.girard.coffee", "christopher", "schmidt_anna", None])
+    assert list(handle_generated(handles)[:9]) == [1, 1, 1, 1, 0, 0, 0, 0, 0]
+    assert np.isnan(handle_generated(handles)[9])
 
 
 def test_wilson_interval_and_score_by_hand():
@@ -147,7 +168,7 @@ def test_labels_file_errors_are_clear():
     assert list(ok.is_fake) == [1, 0, 1, 0]
     with pytest.raises(AnalysisError, match=r"2 labelled account\(s\) are not in the store's accounts table: x, y"):
         parse_labels(pd.DataFrame({"account_id": ["a", "b", "x", "y"], "label": ["fake", "real", "fake", "real"]}), known)
-    with pytest.raises(AnalysisError, match="need both fake and real accounts.*all are real"):
+    with pytest.raises(AnalysisError, match=r"need both fake and real accounts.*all are real"):
         parse_labels(pd.DataFrame({"account_id": ["a", "b"], "label": ["real", "real"]}), known)
     with pytest.raises(AnalysisError, match=r"unknown labels \['maybe'\]"):
         parse_labels(pd.DataFrame({"account_id": ["a", "b"], "label": ["fake", "maybe"]}), known)
@@ -191,24 +212,34 @@ def test_hand_dataset_labels_reasons_and_missing_fields(tmp_path):
     accounts = store.result("accounts").to_pandas().set_index("account_id")
     assert list(accounts.loc[["ann", "bob", "bot1", "bot2"], "audience_label"]) == ["real", "real", "fake", "fake"]
     assert pd.isna(accounts.loc["brand", "fake_score"])  # the brand is not its own follower
-    # bot2: 0 posts, 3,900 followings and 0 followers, no picture, 5+ digits, never interacted; bio, created_at unknown.
-    assert accounts.loc["bot2", "audience_reasons"].startswith("follows 3,900 accounts, no profile picture, 0 posts")
-    assert accounts.loc["bot2", "audience_reasons"].endswith("missing: bio, created_at")
-    assert summary["fake_share"] == 0.5 and summary["real_reachable_audience"] == 2
+    # bot2: an 8-digit handle, 3,900 followings and 0 followers, 0 posts, no picture; bio, created_at unknown.
+    assert accounts.loc["bot2", "audience_reasons"] == (
+        "handle looks generated, follows far more accounts than follow it, 0 followers, 0 posts, no profile picture, "
+        "missing: bio, created_at")
+    assert accounts.loc["bot2", "fake_score"] > 0.9 and accounts.loc["ann", "fake_score"] < 0.1
+    # Four followers: the estimate is about a half, and its interval says four is too few to be sure.
+    assert abs(summary["fake_share"] - 0.5) < 0.03 and summary["real_reachable_audience"] == 2
+    assert summary["fake_followers_estimate"] == 2 and summary["fake_share_status"] == "wide_interval"
     assert summary["audience_missing_fields"] == {"bio": 4, "created_at": 4}
     # Engagement on the brand's post: 3 interactions, one by a fake follower.
     assert summary["audience_components"]["engagement_authenticity"] == round(2 / 3, 4)
     store.close()
 
 
-def test_followers_without_any_profile_field_are_scored_with_what_there_is(tmp_path):
+def test_followers_without_profile_fields_get_no_measured_share(tmp_path):
+    """Handles and follow dates only (what an Instagram export holds): no share is claimed (issue 17 changed
+    this: the share was 0.0, read as "no fakes"); what is measurable is reported, and what is missing."""
     store, summary = _analyse(_hand_dataset(tmp_path / "d", profile=False), tmp_path / "s.duckdb")
     accounts = store.result("accounts").to_pandas().set_index("account_id")
-    # Only behaviour is known: bot2 never interacted (+0.4), the others did.
-    assert accounts.loc["bot2", "fake_score"] == pytest.approx(1 / (1 + math.exp(3.0 - 0.4)), abs=1e-4)
-    assert accounts.loc["ann", "fake_score"] == pytest.approx(1 / (1 + math.exp(3.0)), abs=1e-4)
+    assert summary["fake_share"] is None and summary["fake_share_ci"] == [None, None]
+    assert summary["fake_share_status"] == "not_measurable"
+    assert summary["fake_share_missing_fields"] == ["posts_count", "followers_count", "following_count",
+                                                    "has_profile_picture"]
+    assert summary["audience_measurable"]["never_interacted"] == {"followers": 1, "share": 0.25}
+    assert summary["audience_components"]["real_share"] is None
+    assert accounts.loc[["ann", "bob", "bot1", "bot2"], "fake_score"].isna().all()
+    assert "fake" not in set(accounts.audience_label.dropna())
     assert "missing: posts_count, followers_count" in accounts.loc["ann", "audience_reasons"]
-    assert summary["fake_share"] == 0.0
     store.close()
 
 
@@ -297,7 +328,8 @@ def test_planted_bursts_found_and_viral_spike_not_called_a_purchase(worlds, open
         spikes = store.result("growth_spikes").to_pandas()
         bought = spikes[spikes.is_bought]
         starts, ends = pd.to_datetime(bought.start_date), pd.to_datetime(bought.end_date)
-        near = lambda a, b: ((starts <= b + pd.Timedelta(days=1)) & (ends >= a - pd.Timedelta(days=1)))  # noqa: E731
+        def near(a, b, starts=starts, ends=ends):
+            return (starts <= b + pd.Timedelta(days=1)) & (ends >= a - pd.Timedelta(days=1))
         events = _events(truth[truth.kind == "bought"].date)
         planted += len(events)
         found += sum(bool(near(a, b).any()) for a, b in events)
@@ -342,7 +374,7 @@ def test_vetting_another_account_from_a_sample(worlds, opened):
     w, store = worlds[0], opened[0]
     brand_ig = w["summary"]["brand_accounts"]
     ig = next(b for b in brand_ig if b.startswith("ig"))
-    row, result = vet_account(store, ig, sample=400)
+    row, _result = vet_account(store, ig, sample=400)
     assert row["followers_sampled"] == 400
     assert row["fake_share_low"] <= row["fake_share"] <= row["fake_share_high"]
     assert row["real_reachable_audience"] < row["followers"]

@@ -85,7 +85,11 @@ def build_follows(plan: Plan, pop: Population, act: Activity, rngs: Rng) -> tupl
     keep = when < END
     add(act.viral_engagers[fresh][keep], np.full(keep.sum(), pop.brand[IG]), when[keep], VIRAL_SRC)
 
-    bursts = _fake_follows(plan, pop, act, rng, add)
+    limit = None
+    if plan.fake_share is not None:  # as many fakes as make the asked share of the brand's followers
+        others = len(np.unique(np.concatenate([part[0] for part in parts]))) + int(np.isin(pop.role, (INACTIVE, MASS)).sum())
+        limit = int(round(plan.fake_share / max(1e-9, 1 - plan.fake_share) * others))
+    bursts = _fake_follows(plan, pop, act, rng, add, limit)
     for role, source, before_share in ((INACTIVE, INACTIVE_SRC, 0.85), (MASS, MASS_SRC, 0.5)):
         rows = np.flatnonzero(pop.role == role)
         created = pop.created[rows]
@@ -110,10 +114,14 @@ def _engaged_with_brand(pop: Population, act: Activity) -> np.ndarray:
     return engaged
 
 
-def _fake_follows(plan: Plan, pop: Population, act: Activity, rng: np.random.Generator, add) -> list[tuple[int, int]]:
-    """Fakes follow in bought bursts (instagram) or trickle in; their accounts are young at follow time."""
+def _fake_follows(plan: Plan, pop: Population, act: Activity, rng: np.random.Generator, add,
+                  limit: int | None = None) -> list[tuple[int, int]]:
+    """Fakes follow in bought bursts (instagram) or trickle in; their accounts are young at follow time.
+    `limit`: at most this many fakes follow (the others stay idle accounts)."""
     start = plan.start
     fakes = np.flatnonzero(pop.role == FAKE)
+    if limit is not None:
+        fakes = fakes[:max(0, limit)]
     days = plan.days
     avoid = [(int(act.P["time"][act.marks.viral_post]) - start) // DAY, (act.marks.launch - start) // DAY]
     wanted = int(rng.integers(2, 4))

@@ -27,6 +27,7 @@ ACCOUNT_SCHEMA = pa.schema([("account_id", pa.string()), ("fake_score", pa.float
 VETTING_SCHEMA = pa.schema([
     ("account_id", pa.string()), ("handle", pa.string()), ("followers", pa.int64()), ("followers_sampled", pa.int64()),
     ("fake_share", pa.float64()), ("fake_share_low", pa.float64()), ("fake_share_high", pa.float64()),
+    ("fake_share_status", pa.string()),
     ("inactive_share", pa.float64()), ("mass_follower_share", pa.float64()),
     ("real_reachable_audience", pa.int64()), ("audience_quality_score", pa.float64()),
     ("engagement_authenticity", pa.float64()), ("bought_bursts", pa.int64()),
@@ -104,12 +105,14 @@ def vetting_row(account: str, result: Assessment, accounts: Any, follows: Any) -
         total = int(mine.follower_id.nunique().to_pyarrow().as_py())
     n = s.get("followers_scored") or 0
     by = s.get("audience_by_label") or {}
-    share = (lambda k: None if not n else by.get(k, 0) / n)
     low, high = (s.get("fake_share_ci") or [None, None])
+    share = s.get("fake_share")
     return {
         "account_id": account, "handle": handle[0] if handle else None, "followers": total, "followers_sampled": n,
-        "fake_share": s.get("fake_share"), "fake_share_low": low, "fake_share_high": high,
-        "inactive_share": share("inactive"), "mass_follower_share": share("mass_follower"),
+        "fake_share": share, "fake_share_low": low, "fake_share_high": high,
+        "fake_share_status": s.get("fake_share_status"),
+        "inactive_share": s.get("inactive_share"), "mass_follower_share": s.get("mass_follower_share"),
+        # The real share of the sample (labelled real), scaled to all the account's followers.
         "real_reachable_audience": None if not n or total is None else int(round(by.get("real", 0) / n * total)),
         "audience_quality_score": s.get("audience_quality_score"),
         "engagement_authenticity": (s.get("audience_components") or {}).get("engagement_authenticity"),

@@ -21,10 +21,11 @@ from ..common import ENGAGEMENT_KINDS
 from .bursts import SPIKE_COLUMNS, detect_bursts
 from .features import current_follows, follower_frames, sample_followers
 from .model import TrainedModel
-from .scoring import PROFILE_FIELDS, reasons_column, score_profiles
+from .quantify import Quantified, posterior_at, quantify, top_k
+from .scoring import CORE_FIELDS, PROFILE_FIELDS, SIGNALS, evidence, reason_codes, reasons_column
 
-LABELS = ("real", "fake", "inactive", "mass_follower")
-BURST_LOG_ODDS = 1.5  # joined during a bought burst: same weight as in the default scorer's table
+LABELS = ("real", "fake", "inactive", "mass_follower", "allowed")
+ALLOW_LISTS = ("staff", "partners", "fans")
 
 
 @dataclass
@@ -45,20 +46,81 @@ def wilson(successes: int, n: int, level: float = 0.95) -> tuple[float | None, f
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _scores(profiles: pd.DataFrame, model: TrainedModel | None, reasons: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(fake_score, reason codes): the model's probability when one is trained, else the default scorer's;
-    reasons always come from the transparent scorer (they say which signals are present)."""
-    scored = score_profiles(profiles, reasons)
-    if model is None:
-        return scored.fake_score, scored.reason_codes
-    p = np.clip(model.predict(profiles), 1e-4, 1 - 1e-4)
-    logit = np.log(p / (1 - p)) + BURST_LOG_ODDS * np.nan_to_num(profiles.joined_in_burst.to_numpy(float))
-    return 1.0 / (1.0 + np.exp(-logit)), scored.reason_codes
+def allow_list(profiles: pd.DataFrame, settings: AudienceSettings) -> np.ndarray:
+    """Per follower: the allow-list it is on ("staff", "partners", "fans"; the first that names it), else "".
+    Lists name accounts by id or by handle (with or without @, any case)."""
+    out = np.full(len(profiles), "", dtype=object)
+    ids = profiles.account_id.astype(str).str.strip().str.lower()
+    handles = (profiles.handle.astype("string").str.strip().str.lstrip("@").str.lower()
+               if "handle" in profiles.columns else pd.Series(pd.NA, index=profiles.index, dtype="string"))
+    for name in reversed(ALLOW_LISTS):
+        wanted = {str(v).strip().lstrip("@").lower() for v in getattr(settings, f"allow_{name}")}
+        if wanted:
+            out[(ids.isin(wanted) | handles.isin(wanted).fillna(False)).to_numpy(dtype=bool)] = name
+    return out
 
 
-def label_followers(profiles: pd.DataFrame, fake_score: np.ndarray, as_of: pd.Timestamp | None,
-                    settings: AudienceSettings) -> np.ndarray:
-    """fake (score above the threshold: balanced evidence gives the benefit of the doubt), else mass_follower, else inactive (silent, few posts, followed long enough), else real."""
+def measurable(profiles: pd.DataFrame, settings: AudienceSettings) -> tuple[bool, list[str]]:
+    """Whether the followers' profiles hold enough for a share (two core fields or more for at least
+    `min_profile_share` of them), and the core fields missing for most."""
+    cols = {"posts_count": "posts_count", "followers_count": "followers_count", "following_count": "following_count",
+            "has_profile_picture": "has_profile_picture"}
+    if not len(profiles):
+        return False, list(CORE_FIELDS)
+    known = pd.DataFrame({k: profiles[c].notna() for k, c in cols.items()})
+    enough = float((known.sum(axis=1) >= 2).mean()) >= settings.min_profile_share
+    missing = [k for k in CORE_FIELDS if known[k].mean() < 0.5]
+    return enough, missing
+
+
+@dataclass
+class Scoring:
+    """The audience's fake share (None when not measurable), and every follower's probability and label."""
+
+    fake_score: np.ndarray
+    is_fake: np.ndarray
+    reason_codes: np.ndarray
+    quantified: Quantified | None
+    measurable: bool
+    missing: list[str]
+
+
+def score_audience(profiles: pd.DataFrame, model: TrainedModel | None, settings: AudienceSettings,
+                   allowed: np.ndarray, reasons: bool = True) -> Scoring:
+    """Estimate the fake share of the current followers not on an allow-list (quantification, `quantify.py`),
+    give every follower its posterior at that share, and label fake the estimated number of them, highest
+    first (at least `fake_threshold`). The reasons always come from the transparent scorer."""
+    n = len(profiles)
+    ev = evidence(profiles)
+    codes = reason_codes(ev, profiles) if reasons else np.full(n, "", dtype=object)
+    codes = np.where(allowed != "", "allowed:" + allowed.astype(str), codes).astype(object)
+    counted = profiles.is_current.astype(bool).to_numpy() & (allowed == "")
+    ok, missing = measurable(profiles[counted], settings)
+    if not ok or not counted.any():
+        return Scoring(np.full(n, np.nan), np.zeros(n, dtype=bool), codes, None, False, missing)
+    base, signals = None, SIGNALS
+    if model is not None:
+        p = np.clip(model.predict(profiles), 1e-4, 1 - 1e-4)
+        trained = min(max(model.n_fake / max(model.n_labels, 1), 1e-3), 1 - 1e-3)
+        base = np.log(p / (1 - p)) - np.log(trained / (1 - trained))
+        signals = ("in_burst",)
+    q = quantify(ev.take(counted), base=None if base is None else base[counted], signals=signals,
+                 level=settings.ci_level)
+    score = posterior_at(ev, q.fit, base=base, signals=signals)
+    score[counted] = q.posterior
+    chosen = np.zeros(n, dtype=bool)
+    chosen[counted] = top_k(q.posterior, q.share, profiles.account_id.to_numpy()[counted])
+    cut = float(q.posterior[chosen[counted]].min()) if chosen.any() else np.inf
+    is_fake = (score >= max(cut, settings.fake_threshold)) & (allowed == "")
+    is_fake[counted] &= chosen[counted]
+    score = np.where(allowed != "", np.nan, score)
+    return Scoring(score, is_fake, codes, q, True, missing)
+
+
+def label_followers(profiles: pd.DataFrame, is_fake: np.ndarray, as_of: pd.Timestamp | None,
+                    settings: AudienceSettings, allowed: np.ndarray | None = None) -> np.ndarray:
+    """allowed (on an allow-list), fake (`score_audience`), else mass_follower, else inactive (silent, few posts,
+    followed long enough), else real."""
     following = profiles.following_count.to_numpy(float)
     posts = profiles.posts_count.to_numpy(float)
     silent = profiles.interactions_made.fillna(0).to_numpy(float) == 0
@@ -68,10 +130,11 @@ def label_followers(profiles: pd.DataFrame, fake_score: np.ndarray, as_of: pd.Ti
         tenure = np.full(len(profiles), np.inf)
     tenure = np.nan_to_num(tenure, nan=np.inf)
     few_posts = np.isnan(posts) | (posts < settings.inactive_max_posts)
+    allowed = np.full(len(profiles), "", dtype=object) if allowed is None else allowed
     return np.select(
-        [fake_score > settings.fake_threshold, following >= settings.mass_following,
+        [allowed != "", is_fake, following >= settings.mass_following,
          silent & few_posts & (tenure >= settings.inactive_min_days)],
-        ["fake", "mass_follower", "inactive"], "real").astype(object)
+        ["allowed", "fake", "mass_follower", "inactive"], "real").astype(object)
 
 
 def owner_posts(posts: ir.Table, interactions: ir.Table, owners: list[str]) -> pd.DataFrame:
@@ -143,20 +206,23 @@ def assess(*, accounts: ir.Table, activity: ir.Table | None, follows: ir.Table |
     if span is None and len(follow_rows):
         span = (pd.Timestamp(follow_rows.followed_at.min()), as_of)
 
+    allowed = allow_list(profiles, settings)
     # Pass 1: profile and behaviour signals; find the bursts with those labels.
-    first, _ = _scores(profiles, model, reasons=False)
-    fake_first = pd.Series((first > settings.fake_threshold).astype(float), index=profiles.account_id.to_numpy())
+    first = score_audience(profiles, model, settings, allowed, reasons=False)
+    fake_first = (pd.Series(first.is_fake.astype(float), index=profiles.account_id.to_numpy()) if first.measurable
+                  else pd.Series(dtype=float))  # no profile to judge a cohort by: spikes judged by posts alone
     spikes = detect_bursts(audience_df, follow_rows, fake_first, posts_df, owners, span, settings)
     # Pass 2: joining during a bought burst is evidence too.
     profiles["joined_in_burst"] = _joined_in_burst(follow_rows, spikes, profiles.account_id)
-    score, codes = _scores(profiles, model)
-    labels = label_followers(profiles, score, as_of, settings)
+    scoring = score_audience(profiles, model, settings, allowed)
+    labels = label_followers(profiles, scoring.is_fake, as_of, settings, allowed)
     followers = pd.DataFrame({
-        "account_id": profiles.account_id.astype(str), "fake_score": np.round(score, 4), "audience_label": labels,
-        "audience_reasons": reasons_column(codes, "en"), "audience_reason_codes": codes,
-        "is_current": profiles.is_current.astype(bool),
+        "account_id": profiles.account_id.astype(str), "fake_score": np.round(scoring.fake_score, 4),
+        "audience_label": labels, "audience_reasons": reasons_column(scoring.reason_codes, "en"),
+        "audience_reason_codes": scoring.reason_codes, "is_current": profiles.is_current.astype(bool),
     })
-    summary = _summary(followers, profiles, spikes, audience_df, follow_rows, span, interactions, owners, settings)
+    summary = _summary(followers, profiles, spikes, audience_df, follow_rows, span, interactions, owners, settings,
+                       scoring, allowed)
     return Assessment(followers, spikes, summary)
 
 
@@ -173,30 +239,56 @@ def _joined_in_burst(follow_rows: pd.DataFrame, spikes: pd.DataFrame, ids: pd.Se
 
 def _summary(followers: pd.DataFrame, profiles: pd.DataFrame, spikes: pd.DataFrame, audience_df: pd.DataFrame | None,
              follow_rows: pd.DataFrame, span: Any, interactions: ir.Table, owners: list[str],
-             settings: AudienceSettings) -> dict[str, Any]:
-    now = followers[followers.is_current]
+             settings: AudienceSettings, scoring: Scoring, allowed: np.ndarray) -> dict[str, Any]:
+    current = followers.is_current.to_numpy(dtype=bool)
+    now = followers[current & (allowed == "")]
     n = len(now)
-    counts = {label: int((now.audience_label == label).sum()) for label in LABELS}
-    fake_low, fake_high = wilson(counts["fake"], n, settings.ci_level)
-    not_fake = n - counts["fake"]
+    counts = {label: int((followers[current].audience_label == label).sum()) for label in LABELS}
     engagement, engagement_n = engagement_authenticity(
         interactions, owners, followers.account_id[followers.audience_label == "fake"].tolist())
     growth = _growth_summary(spikes, audience_df, follow_rows, span)
+    q = scoring.quantified
+    share = None if q is None or not n else q.share
+    not_fake = None if share is None else n * (1 - share)
+    reachable = counts["real"]
     components = {
-        "real_share": None if not n else not_fake / n,
-        "reachable_share": None if not not_fake else counts["real"] / not_fake,
+        "real_share": None if share is None else 1 - share,
+        "reachable_share": (None if not n or share is None or not not_fake
+                            else min(1.0, reachable / not_fake)),
         "engagement_authenticity": engagement,
         "growth_integrity": growth.pop("_growth_integrity"),
     }
-    current_profiles = profiles[profiles.is_current.astype(bool)]
+    current_profiles = profiles[current]
     missing = {name: int(current_profiles[col].isna().sum()) for name, col in zip(PROFILE_FIELDS, (
         "posts_count", "followers_count", "following_count", "has_profile_picture", "bio_length", "handle_digits",
         "account_age_days"))}
+    counted = profiles[current & (allowed == "")]
+    measurable_counts = {
+        "followers_in_bought_bursts": int(np.nansum(counted.joined_in_burst.to_numpy(float) == 1)),
+        "generated_looking_handles": int(np.nansum(counted.handle_generated.to_numpy(float) == 1)),
+        "never_interacted": int(np.nansum(counted.interactions_made.fillna(0).to_numpy(float) == 0)),
+    }
+    z_level = settings.ci_level
+    inactive_ci = wilson(counts["inactive"], n, z_level)
+    mass_ci = wilson(counts["mass_follower"], n, z_level)
+    status = ("not_measurable" if not scoring.measurable else "no_followers" if not n
+              else "wide_interval" if q is not None and q.high - q.low > settings.wide_interval else "estimated")
+    r4 = (lambda v: None if v is None else round(float(v), 4))  # noqa: E731
     return {
         "audience_quality_score": quality_score(components, settings),
-        "audience_components": {k: None if v is None else round(v, 4) for k, v in components.items()},
-        "fake_share": None if not n else round(counts["fake"] / n, 4),
-        "fake_share_ci": [None if fake_low is None else round(fake_low, 4), None if fake_high is None else round(fake_high, 4)],
+        "audience_components": {k: r4(v) for k, v in components.items()},
+        "fake_share": r4(share),
+        "fake_share_ci": [r4(None if q is None else q.low), r4(None if q is None else q.high)],
+        "fake_share_status": status,
+        "fake_share_missing_fields": [] if scoring.measurable else scoring.missing,
+        "fake_followers_estimate": None if share is None else int(round(share * n)),
+        "inactive_share": None if not n else round(counts["inactive"] / n, 4),
+        "inactive_share_ci": [r4(v) for v in inactive_ci],
+        "mass_follower_share": None if not n else round(counts["mass_follower"] / n, 4),
+        "mass_follower_share_ci": [r4(v) for v in mass_ci],
+        "audience_measurable": {k: {"followers": v, "share": None if not n else round(v / n, 4)}
+                                for k, v in measurable_counts.items()},
+        "audience_allowed": {name: int(((allowed == name) & current).sum()) for name in ALLOW_LISTS},
         "real_reachable_audience": counts["real"],
         "followers_scored": n,
         "audience_by_label": counts,

@@ -154,7 +154,7 @@ def _judge(owner: str, spike: dict, mine: pd.DataFrame, usual_fake: float, posts
         kind = "bought" if bought else explained or "organic"
     else:
         bought = explained is None
-        kind = "unexplained" if bought else explained
+        kind = "unexplained" if bought else (explained or "organic")
     return {
         "owner_id": owner, "date": spike["date"].date(), "start_date": spike["dates"][0].date(),
         "end_date": spike["dates"][-1].date(), "days": len(spike["dates"]), "gain": spike["gain"],

@@ -14,11 +14,13 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from .scoring import handle_generated
+
 # The model's candidate features (numeric; NaN when unknown). The default scorer reads the same frame.
 FEATURES = (
     "posts_count", "followers_count", "following_count", "follow_ratio_log", "has_profile_picture", "bio_length",
     "handle_length", "handle_digits", "handle_digit_share", "account_age_days", "is_verified",
-    "interactions_made", "joined_in_burst", "pod_member",
+    "interactions_made", "joined_in_burst", "pod_member", "handle_generated",
 )
 # Features measured from the profile alone (what a public labelled data set such as InstaFake has).
 PROFILE_FEATURES = FEATURES[:10]
@@ -69,6 +71,8 @@ def follower_frames(accounts: ir.Table, activity: ir.Table | None, rows: ir.Tabl
            if "created_at" in provided else ibis.null("float64"))
     selected = profile.select(
         "account_id", "first_followed_at", "is_current",
+        platform=profile.platform.cast("string") if "platform" in profile.columns else ibis.null("string"),
+        handle=handle,
         posts_count=col("posts_count"), followers_count=col("followers_count"), following_count=col("following_count"),
         has_profile_picture=col("has_profile_picture", "int8").cast("float64"),
         bio_length=bio_length,
@@ -97,6 +101,8 @@ def complete(frame: pd.DataFrame) -> pd.DataFrame:
         if name not in frame.columns:
             frame[name] = np.nan
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    if "handle" in frame.columns and "handle_generated" in frame.columns and frame.handle_generated.isna().all():
+        frame["handle_generated"] = handle_generated(frame["handle"])
     frame["follow_ratio_log"] = np.log10((frame.following_count + 1) / (frame.followers_count + 1))
     frame["handle_digit_share"] = frame.handle_digits / frame.handle_length.where(frame.handle_length > 0)
     return frame

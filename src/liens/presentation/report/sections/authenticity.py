@@ -11,19 +11,7 @@ from ..model import Chart, Note, Section, TableBlock
 from .build import Build, brand_pod_members
 from .views import POD_EVIDENCE, TableView
 
-
-# The audience step's figures (issue 17): labels, and the words of what cannot be measured.
-register_pairs({
-    "fake_share_status": ("Fake share: how it was obtained", "Part de faux : comment elle est obtenue"),
-    "fake_share_missing_fields": ("Profile fields the fake share needs, missing", "Champs de profil manquants pour la part de faux"),
-    "fake_followers_estimate": ("Fake followers, estimated number", "Abonnés faux, nombre estimé"),
-    "inactive_share": ("Inactive followers", "Abonnés inactifs"),
-    "inactive_share_ci": ("Inactive followers, 95% interval", "Abonnés inactifs, intervalle à 95 %"),
-    "mass_follower_share": ("Mass followers", "Abonnés en masse"),
-    "mass_follower_share_ci": ("Mass followers, 95% interval", "Abonnés en masse, intervalle à 95 %"),
-    "audience_measurable": ("What the data shows without profiles", "Ce que montrent les données sans les profils"),
-    "audience_allowed": ("Allow-listed followers (counted apart)", "Abonnés sur liste autorisée (comptés à part)"),
-}, "fig:")
+# The audience step's words (issue 17): what cannot be measured, allow-lists (figure labels: labels.py).
 register_pairs({"allowed": ("allow-listed", "sur liste autorisée")}, "v:")
 register({
     "fake_not_measurable": {
@@ -220,6 +208,6 @@ def _pods_blocks(b: Build) -> list[Any]:
         blocks.append(Note(str(summ["pods_skipped"])))
     blocks.append(TableBlock(
         b.t("pods_table"), [label(c, b.lang) for c in shown],
-        [b.cells(r, shown, {"pod_id": "pod"}) for r in rows[: b.limit]], len(rows), "pods",
+        b.cell_rows(rows[: b.limit], shown, {"pod_id": "pod"}), len(rows), "pods",
         more_href=b.table_href("pods") if b.table_href else None))
     return blocks
