@@ -652,7 +652,7 @@ def test_reddit_zip_and_bad_input(tmp_path):
     with pytest.raises(ReaderError) as error:
         read_platform(broken, "reddit")
     assert error.value.column == "date" and error.value.file == str(broken / "comments.csv")
-    with pytest.raises(ReaderError, match="posts.csv or comments.csv"):
+    with pytest.raises(ReaderError, match=r"posts\.csv or comments\.csv"):
         read_platform(DISCORD, "reddit")
 
 
