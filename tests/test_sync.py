@@ -126,13 +126,15 @@ def test_first_sync_loads_posts_comments_replies_metrics_and_audience(platform: 
 def test_second_sync_fetches_only_what_is_new_or_changed(platform: str, store: Store) -> None:
     world = _world(n_media=40)
     with FakePlatforms(world) as server:
-        first = sync(store, platform, server.token, settings=_settings(server))
+        first = sync(store, platform, server.token, settings=_settings(server, page_size=7))  # lists of many pages
+        newest = store.con.execute("SELECT value FROM _liens_sync_cursors WHERE endpoint = 'media'").fetchall()
+        assert newest == [(world.media[0].when.isoformat(),)]  # the newest media seen, whatever page it was on
         before = _counts(store)
         world.add_media(2, 5)
         world.add_comments(3, 4)  # a recent media gains comments
         world.add_comments(35, 4)  # one far older than the look-back: left for --full
         server.requests.clear()
-        second = sync(store, platform, server.token, settings=_settings(server, lookback_days=10))
+        second = sync(store, platform, server.token, settings=_settings(server, lookback_days=10, page_size=7))
         asked = {r.split("?")[0] + (r.split("videoId=")[1].split("&")[0] if "videoId=" in r else "")
                  for r in server.requests if re.search(r"/comments|/commentThreads", r.split("?")[0])}
         assert second.requests < first.requests / 2

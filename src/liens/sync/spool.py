@@ -105,7 +105,11 @@ class Spool:
                 task.path, task.params = event["next"]
         if event.get("page"):
             self.pages.append(PageRecord(**event["page"]))
-        self.seen.update(event.get("seen", {}))
+        for key, entry in event.get("seen", {}).items():
+            have = self.seen.get(key)
+            if have and have.get("value") and entry.get("value") and entry["value"] < have["value"]:
+                continue  # a later page of a list reached older media: the cursor keeps the newest
+            self.seen[key] = entry
         self.warnings.extend(event.get("warnings", []))
         if event.get("complete"):
             self.complete = True
