@@ -61,7 +61,7 @@ def _opened(store: StoreLike, *, read_only: bool = False) -> Iterator[Store]:
 
 def load(dataset: str | Path, store: StoreLike = DEFAULT_STORE, *, fmt: str = "auto",
          mapping: str | Path | None = None, progress: Callable[[str], None] | None = None,
-         **options: Any) -> LoadReport:
+         **options: str | int | float | bool | None) -> LoadReport:
     """Load a dataset folder, DuckDB file or platform export into the store, all or nothing.
 
     `options` go to the export's reader: ``timezone="Europe/Paris"``, ``owner="maison.lumiere"``,
