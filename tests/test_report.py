@@ -128,8 +128,11 @@ def test_report_is_self_contained_and_offline(small_store, tmp_path):
     with Store(small_store) as store:
         out = build_report(store, tmp_path / "r.html", lang="en")
     html = out.read_text(encoding="utf-8")
-    # No network at view time: no external script, stylesheet, image or font.
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    # No network at view time: no external script, stylesheet, image or font (links to profiles and
+    # permalinks are followed only when clicked, and open outside the report).
+    assert not re.search(r"""(src\s*=|<link[^>]*href\s*=|url\()\s*["']?(https?:)?//""", html)
+    for link in re.findall(r"<a [^>]*href=\"https?://[^>]*>", html):
+        assert 'rel="noopener noreferrer"' in link
     assert "vegaEmbed" in html and "<script src" not in html
     assert 'http-equiv="Content-Security-Policy"' in html and "unsafe-inline" not in html.split("script-src")[1].split('"')[0]
     for key in ("vanity", "authenticity", "community", "conversation", "responsiveness", "business", "actions"):

@@ -16,6 +16,7 @@ from ..i18n import format_number
 from . import texts  # noqa: F401  (registers the report's and the dashboard's messages)
 from .charts import export_chart, vega_bundle
 from .model import Chart, Section
+from .names import brand_name
 from .render import bind_language, csp_hash, environment, static_text
 from .sections import SECTION_KEYS, Build, build_sections
 from .source import Filters, Source
@@ -23,13 +24,16 @@ from .source import Filters, Source
 __all__ = ["SECTION_KEYS", "Build", "Filters", "Source", "build_report", "export_charts", "render_report"]
 
 
-def _brand(summary: dict[str, Any]) -> str:
-    brands = summary.get("brand_accounts") or []
-    return ", ".join(str(b) for b in brands[:3]) or "–"
+def configured_brand() -> str:
+    """The brand's name from liens.toml (`[brand] name`), empty when none (or the file is not readable)."""
+    try:
+        return api.load_config().brand.name
+    except api.LiensError:
+        return ""
 
 
-def render_report(source: Source, lang: str = "en") -> str:
-    """The report as an HTML string."""
+def render_report(source: Source, lang: str = "en", brand: str | None = None) -> str:
+    """The report as an HTML string; `brand` names the brand (default: liens.toml, else its handles)."""
     lang = lang if lang in ("en", "fr") else "en"
     b = Build(source, lang)
     sections = build_sections(b)
@@ -44,7 +48,8 @@ def render_report(source: Source, lang: str = "en") -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return env.get_template("report.html.j2").render(
         **helpers, sections=sections, css=static_text("liens.css"), vega_js=vega_js, liens_js=liens_js, csp=csp,
-        subtitle=helpers["t"]("r_subtitle", brand=_brand(s), start=start, end=end),
+        subtitle=helpers["t"]("r_subtitle", brand=brand_name(source, configured_brand() if brand is None else brand),
+                              start=start, end=end),
         generated=helpers["t"]("r_generated", when=when, interactions=format_number(s.get("interactions"), lang)),
         has_results=bool(s),
     )

@@ -22,6 +22,7 @@ class Cell:
     numeric: bool = False
     sort_value: Any = None  # raw value, for client-side sorting in the report
     wrap: bool = False  # long text (comments, reasons) wraps; short values (ids, dates) stay on one line
+    external: bool = False  # the link leaves Liens (a profile, a post's permalink)
 
 
 @dataclass

@@ -35,7 +35,7 @@ def recommended_actions(b: Build) -> list[Action]:
             out.append(Action(b.t("act_leads", n=b.num(n)), 90, ("leads",)))
     if src.has("pods") and src.has_col("pods", "pod_id", "account_id"):
         for r in brand_pod_members(b):
-            out.append(Action(b.t("act_leave_pod", pod=r["pod_id"], account=r["account_id"]), 95, ("pods",)))
+            out.append(Action(b.t("act_leave_pod", pod=r["pod_id"], account=b.person(r["account_id"])), 95, ("pods",)))
         _k, share = pick(s, "pod_engagement_share", "pod_share")
         if share is None:
             share, _n = brand_engagement_share(b)

@@ -202,7 +202,7 @@ def _pods_blocks(b: Build) -> list[Any]:
     blocks.append(tiles)
     b.shown_figures.update(k for k in ("brand_in_pod", "brand_pod_ids") if k in summ)
     for r in brand_pod_members(b):
-        blocks.append(Note(b.t("brand_in_pod", account=r["account_id"], pod=r["pod_id"]), tone="alert"))
+        blocks.append(Note(b.t("brand_in_pod", account=b.person(r["account_id"]), pod=r["pod_id"]), tone="alert"))
     if summ.get("pods_skipped"):
         b.shown_figures.add("pods_skipped")
         blocks.append(Note(str(summ["pods_skipped"])))

@@ -31,6 +31,7 @@ from ..model import (
     format_duration,
     numeric,
 )
+from ..names import ACCOUNT_COLUMNS, INTERACTION_LIST_COLUMNS, POST_COLUMNS, Names
 from ..source import Source
 from .views import VIEWS, TableView
 
@@ -53,6 +54,10 @@ class Build:
     table_href: Callable[[str], str] | None = None  # dashboard: full table page
     limit: int = 15
     shown_figures: set[str] = field(default_factory=set)
+    names: Names = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.names = Names(self.src)
 
     def t(self, key: str, **values: Any) -> str:
         return t(key, self.lang, **values)
@@ -93,6 +98,8 @@ class Build:
                     note=", ".join(f"{word(k, self.lang)}: {self.num(v)}" for k, v in parts))
 
     def format_figure(self, key: str, value: Any) -> str:
+        if isinstance(value, str) and key.startswith("top_post_"):
+            return self.post_text(value)
         if isinstance(value, float) and key.endswith(("_minutes", "minutes")):
             return format_duration(value, self.lang)
         if isinstance(value, float) and ("rate" in key or "share" in key) and abs(value) <= 1.5:
@@ -100,14 +107,44 @@ class Build:
         return fmt_value(value, self.lang, key)
 
     # -- tables ----------------------------------------------------------------------------
+    def person(self, account_id: Any) -> str:
+        """An account as people read it (handle and name), for sentences."""
+        self.names.prime_ids(accounts=[str(account_id)])
+        return self.names.account(str(account_id))[0]
+
+    def post_text(self, post_id: Any) -> str:
+        """A post as people read it (date, format, caption), for sentences and tiles."""
+        self.names.prime_ids(posts=[str(post_id)])
+        return self.names.post(str(post_id))[0]
+
+    def cell_rows(self, rows: list[dict[str, Any]], cols: list[str], links: dict[str, str]) -> list[list[Cell]]:
+        """The cells of these rows, the names behind their ids looked up at once."""
+        self.names.prime(rows, cols)
+        return [self.cells(r, cols, links) for r in rows]
+
     def cells(self, row: dict[str, Any], cols: list[str], links: dict[str, str]) -> list[Cell]:
+        """A row's cells: people by handle and name, posts by date, format and caption (ids looked up in
+        `names`, primed by `cell_rows`), linked to the drill-down page or to the platform."""
         out = []
         for c in cols:
             v = row.get(c)
             href = self.link(links[c], str(v)) if (self.link and c in links and v is not None) else None
             sort_value = v if numeric(v) else (str(v) if v is not None else "")
-            text = word(v, self.lang) if c in VOCABULARY_COLUMNS and isinstance(v, str) else fmt_value(v, self.lang, c)
-            out.append(Cell(text, href, numeric(v), sort_value, wrap=len(text) > 32))
+            external = None
+            if v is not None and c in ACCOUNT_COLUMNS:
+                text, external = self.names.account(str(v))
+            elif v is not None and c == "member_id":
+                text, external = self.names.member(str(v))
+            elif v is not None and c in POST_COLUMNS:
+                text, external = self.names.post(str(v))
+            elif v is not None and c in INTERACTION_LIST_COLUMNS:
+                text = self.names.interactions(str(v))
+            elif isinstance(v, str) and (c in VOCABULARY_COLUMNS or c == "kind"):
+                text = word(v, self.lang)
+            else:
+                text = fmt_value(v, self.lang, c)
+            out.append(Cell(text, href or external, numeric(v), sort_value, wrap=len(text) > 32,
+                            external=href is None and external is not None))
         return out
 
     def table(self, name: str, view: TableView | None = None, *, title: str | None = None,
@@ -124,7 +161,7 @@ class Build:
                                     condition=view.condition)
         return TableBlock(
             title=title or table_title(name, self.lang), headers=[label(c, self.lang) for c in cols],
-            rows=[self.cells(r, cols, view.links) for r in rows], total=total, table=name,
+            rows=self.cell_rows(rows, cols, view.links), total=total, table=name,
             more_href=self.table_href(name) if self.table_href else None, note=note, fallback=fallback,
         )
 
