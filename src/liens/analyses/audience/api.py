@@ -96,18 +96,35 @@ def stored_model(store: Store) -> TrainedModel | None:
     return from_table(side_table(store, AUDIENCE_MODEL))
 
 
+def resolve_account(accounts: Any, wanted: str) -> str:
+    """The account id of `wanted`: an id of the accounts table, else a handle (with or without @, any case;
+    one account must hold it)."""
+    if accounts.filter(accounts.account_id == wanted).count().to_pyarrow().as_py():
+        return wanted
+    if "handle" in accounts.columns:
+        handle = wanted.strip().lstrip("@").lower()
+        key = accounts.handle.strip().re_replace("^@", "").lower()
+        found = sorted(set(accounts.filter(key == handle).account_id.to_pyarrow().to_pylist()))
+        if len(found) == 1:
+            return str(found[0])
+        if len(found) > 1:
+            raise AnalysisError(f"the handle '{wanted}' is held by {len(found)} accounts ({', '.join(found[:5])}): "
+                                "give the account id")
+    raise AnalysisError(f"account '{wanted}' is not in the store's accounts table (neither an id nor a handle)")
+
+
 def vet_account(store: Store, account_id: str, config: Config | None = None, *,
                 sample: int | None = None) -> tuple[dict[str, Any], Assessment]:
     """Judge another account's audience (an influencer before paying them) from a sample of its followers,
-    the same way as the brand's: (figures as in the `vetting` table, the full assessment)."""
+    the same way as the brand's: (figures as in the `vetting` table, the full assessment). `account_id` may
+    be a handle; `fake_share_status` is `wide_interval` when the sample is too small for a useful interval."""
     config = config or Config()
     inputs = _Inputs(store, config)
     follows = inputs.tables.get("follows")
     if follows is None:
         raise AnalysisError("vetting an account needs the 'follows' table (who follows it)")
     accounts = inputs.tables["accounts"]
-    if not accounts.filter(accounts.account_id == account_id).count().to_pyarrow().as_py():
-        raise AnalysisError(f"account '{account_id}' is not in the store's accounts table")
+    account_id = resolve_account(accounts, account_id)
     result = assess(accounts=accounts, activity=inputs.activity, follows=follows, audience=inputs.tables.get("audience"),
                     posts=inputs.tables["posts"], interactions=inputs.interactions, owners=[account_id],
                     settings=config.audience, model=stored_model(store), span=inputs.span,

@@ -30,8 +30,20 @@ register({
                                       "fr": "Authenticité de l'engagement (ni pods, ni faux)"},
     "aud_c_growth_integrity": {"en": "Growth integrity (share of growth not bought)",
                                "fr": "Intégrité de la croissance (part non achetée)"},
-    "aud_fake_share": {"en": "Fake followers: {share} (95% interval {low} – {high}) of {n} followers scored",
-                       "fr": "Faux abonnés : {share} (intervalle à 95 % {low} – {high}) sur {n} abonnés évalués"},
+    "aud_fake_share": {"en": "Fake followers: {share} estimated (95% interval {low} – {high}) of {n} followers scored",
+                       "fr": "Faux abonnés : {share} estimés (intervalle à 95 % {low} – {high}) sur {n} abonnés évalués"},
+    "aud_fake_wide": {"en": "Warning: the interval is wide: too few followers (sample more with --sample) or profiles too ambiguous.",
+                      "fr": "Attention : l'intervalle est large : trop peu d'abonnés (échantillonnez-en plus avec --sample) ou des profils trop ambigus."},
+    "aud_fake_not_measurable": {
+        "en": "Fake share: not measurable. The followers' profiles lack {fields}; load them (an accounts file with these "
+              "columns, e.g. a follower-export tool's CSV) to estimate it.",
+        "fr": "Part de faux : non mesurable. Il manque aux profils des abonnés {fields} ; chargez-les (un fichier accounts "
+              "avec ces colonnes, p. ex. l'export CSV d'un outil) pour l'estimer."},
+    "aud_measurable": {
+        "en": "What the data shows: {bursts} followed during a bought burst, {handles} handles look generated, {silent} never interacted (of {n}).",
+        "fr": "Ce que montrent les données : {bursts} abonnés pendant un pic acheté, {handles} pseudos d'apparence générée, {silent} sans aucune interaction (sur {n})."},
+    "aud_allowed": {"en": "Allow-listed, never flagged, counted apart: staff {staff}, partners {partners}, known fans {fans}.",
+                    "fr": "Listes autorisées, jamais signalés, comptés à part : équipe {staff}, partenaires {partners}, fans connus {fans}."},
     "aud_reachable": {"en": "Real reachable audience: {real} people (followers shown: {followers})",
                       "fr": "Audience réelle atteignable : {real} personnes (abonnés affichés : {followers})"},
     "aud_labels": {"en": "Real {real} · fake {fake} · inactive {inactive} · mass-followers {mass_follower}",
@@ -100,7 +112,7 @@ ConfigOption = Annotated[Path | None, typer.Option("--config", help="Configurati
 def audience(
     ctx: typer.Context,
     store: StoreOption = DEFAULT_STORE_PATH,
-    account: Annotated[str | None, typer.Option("--account", help="Vet another account (an influencer) from a sample of its followers.")] = None,
+    account: Annotated[str | None, typer.Option("--account", help="Vet another account (an influencer, by id or handle) from a sample of its followers.")] = None,
     sample: Annotated[int | None, typer.Option("--sample", min=10, help="Followers sampled when vetting (default: audience.vet_sample).")] = None,
     config: ConfigOption = None,
     lang: LangOption = None,
@@ -144,10 +156,21 @@ def _print_summary(s: dict[str, Any]) -> None:
         for key, value in components.items():
             table.add_row(t(f"aud_c_{key}"), format_percent(value))
         console.print(table)
+    if s.get("fake_share_status") == "not_measurable":
+        shown = s.get("audience_measurable") or {}
+        count = (lambda k: format_number((shown.get(k) or {}).get("followers")))  # noqa: E731
+        console.print(t("aud_fake_not_measurable", fields=", ".join(s.get("fake_share_missing_fields") or [])))
+        console.print(t("aud_measurable", bursts=count("followers_in_bought_bursts"), handles=count("generated_looking_handles"),
+                        silent=count("never_interacted"), n=format_number(s.get("followers_scored"))))
+    allowed = s.get("audience_allowed") or {}
+    if any(allowed.values()):
+        console.print(t("aud_allowed", **{k: format_number(allowed.get(k, 0)) for k in ("staff", "partners", "fans")}))
     if s.get("fake_share") is not None:
         low, high = s.get("fake_share_ci") or [None, None]
         console.print(t("aud_fake_share", share=format_percent(s["fake_share"]), low=format_percent(low), high=format_percent(high),
                         n=format_number(s.get("followers_scored"))))
+        if s.get("fake_share_status") == "wide_interval":
+            console.print(f"[yellow]{t('aud_fake_wide')}[/]")
         console.print(t("aud_reachable", real=format_number(s.get("real_reachable_audience")),
                         followers=format_number(s.get("followers"))))
         by = s.get("audience_by_label") or {}
@@ -192,7 +215,7 @@ def _print_spikes(spikes: Any) -> None:
 def _print_vetting(row: dict, summary: dict, spikes: Any) -> None:
     who = row["account_id"] + (f" (@{row['handle']})" if row.get("handle") else "")
     console.print(f"[bold]{t('aud_vet_title', who=safe(who), sampled=format_number(row['followers_sampled']), followers=format_number(row['followers']))}[/]")
-    _print_summary({k: v for k, v in summary.items() if k != "real_reachable_audience" or True} | {"followers": row["followers"]})
+    _print_summary(summary | {"followers": row["followers"]})
     console.print(t("aud_vet_reach", real=format_number(row["real_reachable_audience"]), followers=format_number(row["followers"])))
     _print_spikes(spikes)
 
