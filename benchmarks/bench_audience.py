@@ -7,8 +7,13 @@
    confusion, planted bought bursts found (recall >= 0.9), false bursts per simulated year (<= 1),
    viral spikes called purchases (0).
 3. Speed: the audience step on a generated world of --speed interactions (time, peak memory).
+4. Quantification (issue 17): on InstaFake (whole set, and subsets drawn at 0, 5, 30 and 50 % fakes) and on
+   generated worlds with 0, 5, 30 and 60 % fakes: estimated vs true fake share with its interval, ROC AUC,
+   precision and recall of the `fake` label, Brier score and a reliability table of `fake_score`; InstaFake
+   with the handle digits only (what an export holds) must claim no share. Targets: share within 3 points.
 
-Usage: python benchmarks/bench_audience.py [--seeds 1 2 3] [--accounts 4000] [--speed 1000000] [--skip instafake worlds speed]
+Usage: python benchmarks/bench_audience.py [--seeds 1 2 3] [--accounts 4000] [--speed 1000000]
+       [--skip instafake worlds speed quantify mixes]
 """
 
 from __future__ import annotations
@@ -50,6 +55,87 @@ def instafake() -> None:
         print(f"  {key:10} {f[key]:.4f} ± {f[key + '_std']:.4f}")
     print(f"  default scorer (no training): AUC {roc_auc_score(y, default):.4f}, "
           f"accuracy at 0.5 {((default > 0.5) == y).mean():.4f}")
+
+
+def _quantified(name: str, y: np.ndarray, share: float, low: float, high: float, p: np.ndarray, labelled: np.ndarray,
+                reliability: bool = False) -> None:
+    from sklearn.metrics import roc_auc_score
+
+    auc = roc_auc_score(y, p) if 0 < y.sum() < len(y) else float("nan")
+    precision = y[labelled].mean() if labelled.any() else float("nan")
+    recall = labelled[y == 1].mean() if y.any() else float("nan")
+    print(f"  {name:28} n={len(y):5} true {y.mean():6.1%}  est {share:6.1%} [{low:5.1%}, {high:5.1%}]  "
+          f"diff {share - y.mean():+6.1%}  AUC {auc:.3f}  label prec {precision:.3f} rec {recall:.3f}  "
+          f"Brier {np.mean((p - y) ** 2):.4f}", flush=True)
+    if reliability:
+        bins = np.minimum((p * 10).astype(int), 9)
+        for b in range(10):
+            m = bins == b
+            if m.any():
+                print(f"      fake_score {b / 10:.1f}-{(b + 1) / 10:.1f}: {m.sum():5} accounts, mean score {p[m].mean():.3f}, "
+                      f"fake {y[m].mean():.3f}")
+
+
+def quantification() -> None:
+    from liens.analyses.audience.assess import measurable
+    from liens.analyses.audience.features import instafake_features
+    from liens.analyses.audience.quantify import quantify, top_k
+    from liens.analyses.audience.scoring import evidence
+    from liens.config import AudienceSettings
+
+    folder = next((p for p in (REPO.parent / "shared" / "data" / "instafake", Path("/work/shared/data/instafake"))
+                   if (p / "fakeAccountData.json").exists()), None)
+    if folder is None:
+        print("InstaFake not found: skipped")
+        return
+    records = pd.concat([pd.read_json(folder / "fakeAccountData.json"), pd.read_json(folder / "realAccountData.json")],
+                        ignore_index=True)
+    frame, y = instafake_features(records)
+    frame = frame.assign(platform="instagram")
+    print("\nQuantification on InstaFake (default scorer, no training; CC BY-NC: evaluation only)")
+    q = quantify(evidence(frame))
+    _quantified("whole set", y, q.share, q.low, q.high, q.posterior, top_k(q.posterior, q.share), reliability=True)
+    rng = np.random.default_rng(0)
+    fakes, reals = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    for share in (0.0, 0.05, 0.3, 0.5):
+        for rep in range(3):
+            n_fake = min(len(fakes), int(share / (1 - share) * len(reals)))
+            n_real = len(reals) if share == 0 else min(len(reals), int(n_fake * (1 - share) / share))
+            rows = np.concatenate([rng.choice(fakes, n_fake, replace=False), rng.choice(reals, n_real, replace=False)])
+            sub = quantify(evidence(frame.iloc[rows].reset_index(drop=True)))
+            _quantified(f"subset {share:.0%} #{rep + 1}", y[rows], sub.share, sub.low, sub.high, sub.posterior,
+                        top_k(sub.posterior, sub.share))
+    handles_only = frame[["handle_length", "handle_digits", "platform"]].assign(is_current=True)
+    for col in ("posts_count", "followers_count", "following_count", "has_profile_picture"):
+        handles_only[col] = np.nan
+    ok, missing = measurable(handles_only, AudienceSettings())
+    print(f"  handle digits only: share measurable: {ok} (missing: {', '.join(missing)}) -> no share claimed")
+
+
+def mixes(accounts: int) -> None:
+    from liens.analyses.audience import STEP as AUDIENCE
+    from liens.analyses.core import STEP as CORE
+    from liens.analyses.runner import run_analyses
+    from liens.config import Config
+    from liens.generate import generate_world
+    from liens.store import Store, load_path
+
+    print(f"\nQuantification on generated worlds ({accounts} accounts, 180 days, seed 7)")
+    for mix in (0.0, 0.05, 0.3, 0.6):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            generate_world(folder / "w", accounts=accounts, seed=7, days=180, fake_share=mix)
+            with Store(folder / "s.duckdb") as store:
+                load_path(store, folder / "w")
+                summary = run_analyses(store, Config(), steps=[CORE, AUDIENCE])
+                acc = store.result("accounts").to_pandas()
+            truth = pd.read_csv(folder / "w" / "truth" / "accounts.csv")
+        scored = acc[acc.fake_score.notna()].merge(truth[["account_id", "audience_label"]], on="account_id",
+                                                   suffixes=("", "_truth"))
+        y = (scored.audience_label_truth == "fake").to_numpy(int)
+        low, high = summary["fake_share_ci"]
+        _quantified(f"world {mix:.0%} fakes", y, summary["fake_share"], low, high, scored.fake_score.to_numpy(float),
+                    (scored.audience_label == "fake").to_numpy())
 
 
 def _events(dates: pd.Series) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -103,7 +189,8 @@ def worlds(seeds: list[int], accounts: int) -> None:
             auc = roc_auc_score(scored.audience_label_truth == "fake", scored.fake_score)
             bought = spikes[spikes.is_bought]
             starts, ends = pd.to_datetime(bought.start_date), pd.to_datetime(bought.end_date)
-            near = lambda a, b: ((starts <= b + pd.Timedelta(days=1)) & (ends >= a - pd.Timedelta(days=1))).to_numpy()  # noqa: E731
+            def near(a, b, starts=starts, ends=ends):
+                return ((starts <= b + pd.Timedelta(days=1)) & (ends >= a - pd.Timedelta(days=1))).to_numpy()
             events = _events(bursts[bursts.kind == "bought"].date)
             hits = np.zeros(len(bought), dtype=bool)
             found = 0
@@ -162,6 +249,10 @@ def main() -> None:
         instafake()
     if "worlds" not in args.skip:
         worlds(args.seeds, args.accounts)
+    if "quantify" not in args.skip:
+        quantification()
+    if "mixes" not in args.skip:
+        mixes(args.accounts)
     if "speed" not in args.skip:
         speed(args.speed)
 
