@@ -75,6 +75,50 @@ CASES = {
         lambda d: ((d / "interactions.csv").unlink(), (d / "interactions.jsonl").write_text(
             '{"interaction_id": "i8", "kind": "like", "actor_id": "u1", "created_at": "2025-01-01T00:00:00Z"}\n{"interaction_id": \n')),
         ["interactions.jsonl", "JSON"], None, None),
+    # Values that parse but cannot be true (issue 20): refused, with file, row, column and what was expected.
+    "infinite_value": (
+        lambda d: (d / "conversions.csv").write_text(
+            "conversion_id,kind,occurred_at,value\nc1,sale,2025-01-01T00:00:00Z,5\nc2,sale,2025-01-01T00:00:00Z,inf\n"),
+        ["conversions.csv", "finite"], 2, "value"),
+    "nan_value": (
+        lambda d: (d / "costs.csv").write_text("period_start,period_end,amount\n2025-01-01,2025-01-31,NaN\n"),
+        ["costs.csv", "finite"], 1, "amount"),
+    "negative_count": (
+        lambda d: (d / "accounts.csv").write_text("account_id,platform,followers_count\nx1,instagram,12\nx2,instagram,-4\n"),
+        ["accounts.csv", "negative", "0 or more"], 2, "followers_count"),
+    "negative_cost": (
+        lambda d: (d / "costs.csv").write_text("period_start,period_end,amount\n2025-01-01,2025-01-31,-300\n"),
+        ["costs.csv", "negative"], 1, "amount"),
+    "date_far_future": (
+        lambda d: (d / "posts.csv").write_text("post_id,author_id,created_at\nq1,b1,2025-01-01T00:00:00Z\nq2,b1,2200-01-01T00:00:00Z\n"),
+        ["posts.csv", "outside", "LIENS_DATE_RANGE"], 2, "created_at"),
+    "date_year_294247": (
+        lambda d: (d / "accounts.csv").write_text("account_id,platform,created_at\nx1,instagram,294247-01-01\n"),
+        ["accounts.csv", "outside"], 1, "created_at"),
+    "date_1900": (
+        lambda d: (d / "interactions.csv").write_text(
+            "interaction_id,kind,actor_id,created_at\ni8,like,u1,1900-01-01T00:00:00Z\n"),
+        ["interactions.csv", "outside"], 1, "created_at"),
+    "inverted_period": (
+        lambda d: (d / "costs.csv").write_text("period_start,period_end,amount\n2025-01-01,2025-01-31,3\n2025-03-01,2025-02-01,3\n"),
+        ["costs.csv", "ends before it starts"], 2, "period_end"),
+    "duplicate_header": (
+        lambda d: (d / "accounts.csv").write_text("account_id,platform,handle,handle\nx1,instagram,a,b\n"),
+        ["accounts.csv", "'handle' twice"], None, "handle"),
+    "integer_beyond_64_bits": (
+        lambda d: (d / "accounts.csv").write_text("account_id,platform,followers_count\nx1,instagram,99999999999999999999\n"),
+        ["accounts.csv", "whole number"], 1, "followers_count"),
+    "row_134_unreadable": (
+        lambda d: (d / "conversions.csv").write_text("conversion_id,kind,occurred_at\n" + "".join(
+            f"c{i},sale,{'not-a-date' if i == 134 else '2025-01-01T00:00:00Z'}\n" for i in range(1, 200))),
+        ["conversions.csv", "'not-a-date'"], 134, "occurred_at"),
+    "quote_broken_csv": (
+        lambda d: (d / "posts.csv").write_text('post_id,author_id,created_at,caption\nq1,b1,2025-01-01T00:00:00Z,"ok"\n'
+                                              'q2,b1,2025-01-01T00:00:00Z,"never closed\nq3,b1,2025-01-01T00:00:00Z,x\n'),
+        ["posts.csv"], 2, None),
+    "corrupt_gzip": (
+        lambda d: ((d / "posts.csv").unlink(), (d / "posts.csv.gz").write_bytes(b"\x1f\x8b\x08\x00garbage-not-gzip")),
+        ["posts.csv.gz"], None, None),
 }
 
 
@@ -136,3 +180,18 @@ def test_memory_limit_from_the_environment(loaded_store: Path, monkeypatch) -> N
     result = runner.invoke(app, ["tables", "--store", str(loaded_store)])
     assert result.exit_code == 2 and "LIENS_MEMORY_LIMIT 'lots' is not a size" in result.output
     assert "Traceback" not in result.output
+
+
+def test_nested_parquet_ids_are_refused(tmp_path: Path, loaded_store: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    dataset = write_dataset(tmp_path / "bad")
+    (dataset / "interactions.csv").unlink()
+    pq.write_table(pa.table({"interaction_id": [["i1", "i2"]], "kind": ["like"], "actor_id": ["u1"],
+                             "created_at": ["2025-01-01T00:00:00Z"]}), dataset / "interactions.parquet")
+    before = snapshot(loaded_store)
+    result = run_load(dataset, loaded_store)
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 2 and "nested" in flat and "column 'interaction_id'" in flat, flat
+    assert snapshot(loaded_store) == before

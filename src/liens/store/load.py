@@ -11,8 +11,10 @@ millions of rows a single query.
 
 from __future__ import annotations
 
+import os
 import re
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,6 +189,83 @@ def _checks(spec: TableSpec, present: dict[str, str]) -> list[tuple[Check, str]]
     return found
 
 
+# Values a column cannot plausibly hold, refused like unreadable ones (file, row, column, expected).
+NOT_NEGATIVE = {
+    "accounts": ("followers_count", "following_count", "posts_count"),
+    "audience": ("followers",),
+    "post_metrics": ("likes", "comments", "shares", "saves", "reach", "impressions", "views"),
+    "costs": ("amount", "hours"),
+    "interactions": ("dwell_seconds",),
+}
+# (table, earlier column, later column): a period that ends before it starts.
+ORDERED = (("costs", "period_start", "period_end"), ("follows", "followed_at", "unfollowed_at"))
+DATE_RANGE_ENV = "LIENS_DATE_RANGE"
+DEFAULT_DATE_RANGE = ("1990-01-01", "2100-01-01")
+NESTED = ("[]", "STRUCT", "MAP", "UNION")
+
+
+def date_range() -> tuple[str, str]:
+    """Dates outside this range are refused: `LIENS_DATE_RANGE=1900-01-01..2200-01-01` widens it."""
+    given = os.environ.get(DATE_RANGE_ENV, "")
+    if not given:
+        return DEFAULT_DATE_RANGE
+    low, sep, high = given.partition("..")
+    if not sep or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", low.strip()) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", high.strip()):
+        raise DatasetError(f"{DATE_RANGE_ENV} {given!r} is not a range of dates", expected="e.g. 1990-01-01..2100-01-01")
+    return low.strip(), high.strip()
+
+
+def _value_checks(spec: TableSpec, present: dict[str, str]) -> list[tuple[Check, str]]:
+    """Checks beyond parsing: finite numbers, no negative counts or costs, plausible dates, ordered periods."""
+    found: list[tuple[Check, str]] = []
+    low, high = date_range()
+    for col in spec.columns:
+        if col.name not in present:
+            continue
+        value = _convert(col.name, col.type, present[col.name])
+        if col.type == FLOAT:
+            found.append((Check(col.name, "range", "the value is not a finite number", "a number (not inf or NaN)"),
+                          f"(isinf({value}) OR isnan({value}))"))
+        if col.name in NOT_NEGATIVE.get(spec.name, ()):
+            found.append((Check(col.name, "range", "the value is negative", "a number of 0 or more"), f"{value} < 0"))
+        if col.type in (TIMESTAMP, DATE):
+            found.append((Check(col.name, "range", f"the date is outside {low[:4]}–{high[:4]}",
+                                f"a date between {low} and {high} (set {DATE_RANGE_ENV}=START..END to widen)"),
+                          f"({value} < DATE '{low}' OR {value} > DATE '{high}')"))
+    for table, first, last in ORDERED:
+        if table == spec.name and first in present and last in present:
+            a = _convert(first, _type_of(spec, first), present[first])
+            b = _convert(last, _type_of(spec, last), present[last])
+            found.append((Check(last, "range", f"the period ends before it starts ({first} is later)",
+                                f"{last} on or after {first}"), f"{b} < {a}"))
+    return found
+
+
+def _duplicate_header(relation: Relation) -> str | None:
+    """The first column named twice in a CSV file's header (DuckDB would rename the second one)."""
+    import csv
+    import gzip
+
+    path = Path(relation.label)
+    if path.is_dir():
+        path = next((p for p in sorted(path.iterdir()) if p.is_file()), path)
+    if not path.is_file():
+        return None
+    delimiter = re.search(r"delim = '(.)'", relation.sql)
+    try:
+        opener = gzip.open if path.name.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:
+            header = next(csv.reader(handle, delimiter=delimiter.group(1) if delimiter else ","), [])
+    except (OSError, EOFError, csv.Error):
+        return None
+    seen: set[str] = set()
+    for name in (h.strip() for h in header):
+        if name in seen:
+            return name
+        seen.add(name)
+    return None
+
+
 def _key_sql(spec: TableSpec, present: dict[str, str]) -> tuple[list[str], str]:
     columns = [k for k in spec.key if k in present]
     return columns, ", ".join(_convert(k, _type_of(spec, k), present[k]) for k in columns)
@@ -221,7 +300,15 @@ class _Loader:
         missing = [c for c in spec.required if c not in present]
         if missing:
             raise conversion.missing_column(missing[0], list(present), file=relation.label)
+        nested = next((c for c, ty in present.items() if spec.column(c) is not None and any(n in ty for n in NESTED)), None)
+        if nested is not None:
+            raise DatasetError(f"the column holds nested values ({present[nested]})", file=relation.label, column=nested,
+                               expected="one plain value per row (text, number or date), not a list or a record")
+        if relation.csv and (twice := _duplicate_header(relation)) is not None:
+            raise DatasetError(f"the header names the column '{twice}' twice", file=relation.label, row=0, column=twice,
+                               expected="each column name once")
         checks = _checks(spec, present)
+        checks += _value_checks(spec, present)
         _, key = _key_sql(spec, present)
         selects = ["count(*)", f"count(DISTINCT ({key}))" if key else "count(*)"]
         selects += [f"count(*) FILTER (WHERE {condition})" for _, condition in checks]
@@ -342,6 +429,9 @@ def _scan_error(error: duckdb.Error, relation: Relation) -> DatasetError:
         found = _first_ragged_row(relation)
         if found is not None:
             row, fields, expected = found
+            if fields < 0:
+                return DatasetError("a quoted value is not closed (a \" is missing)", file=relation.label, row=row,
+                                    expected="each quoted value closed, a \" inside one written twice (\"\")")
             return DatasetError(
                 f"the row has {fields} fields but the header has {expected}", file=relation.label, row=row,
                 expected="one value per header column, text containing the delimiter quoted",
@@ -354,7 +444,8 @@ def _scan_error(error: duckdb.Error, relation: Relation) -> DatasetError:
 
 
 def _first_ragged_row(relation: Relation) -> tuple[int, int, int] | None:
-    """On the error path only: the first data row whose field count differs from the header's."""
+    """On the error path only: the first data row whose field count differs from the header's; a row
+    whose quoted value is never closed is reported with -1 fields."""
     import csv
 
     path = Path(relation.label)
@@ -362,12 +453,19 @@ def _first_ragged_row(relation: Relation) -> tuple[int, int, int] | None:
         return None
     delimiter = re.search(r"delim = '(.)'", relation.sql)
     with open(path, encoding="utf-8", errors="replace", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter.group(1) if delimiter else ",")
+        reader = csv.reader(handle, delimiter=delimiter.group(1) if delimiter else ",", strict=True)
         header = next(reader, [])
-        for number, fields in enumerate(reader, start=1):
+        number = 0
+        while True:
+            number += 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return None
+            except csv.Error:
+                return number, -1, len(header)
             if fields and len(fields) != len(header):
                 return number, len(fields), len(header)
-    return None
 
 
 def _first_invalid_utf8_line(relation: Relation) -> int | None:
@@ -389,6 +487,19 @@ def _first_invalid_utf8_line(relation: Relation) -> int | None:
     return None
 
 
+def _broken_gzip(folder: Path) -> Path:
+    """On the error path only: the first .gz under `folder` whose start cannot be decompressed."""
+    import gzip
+
+    for candidate in sorted(folder.rglob("*.gz")) if folder.is_dir() else [folder]:
+        try:
+            with gzip.open(candidate) as handle:
+                handle.read(1 << 16)
+        except (OSError, EOFError, zlib.error):
+            return candidate
+    return folder
+
+
 def relations_for(path: Path, store: Store) -> list[Relation]:
     """Describe each table of the dataset at `path` (a folder or a DuckDB file) as a relation."""
     if has_store_suffix(path):
@@ -400,7 +511,12 @@ def relations_for(path: Path, store: Store) -> list[Relation]:
         names = {r[0] for r in store.con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_catalog = ?", [alias]).fetchall()}
         return [Relation(t, f"{path}:{t}", f"{alias}.main.{q(t)}") for t in TABLES if t in names]
-    return [_file_relation(source) for source in find_tables(path).values()]
+    try:
+        sources = find_tables(path)
+    except (OSError, EOFError, zlib.error) as error:  # a corrupt .gz met while sniffing the header
+        raise DatasetError(f"cannot be read: {error}", file=str(getattr(error, "filename", None) or _broken_gzip(path)),
+                           expected="a readable file (a .gz archive that is not damaged)") from None
+    return [_file_relation(source) for source in sources.values()]
 
 
 def relations_for_arrow(dataset: Mapping[str, pa.Table], label: str, con: duckdb.DuckDBPyConnection) -> list[Relation]:
