@@ -13,7 +13,9 @@ shows, account by account:
   publication;
 - **reciprocated**: the brand itself liked or commented at least `brand_min_returns` of the
   account's posts (its outgoing activity on posts that are not the brand's; answering under the
-  account's comment on the brand's own post is community management, not reciprocity);
+  account's comment on the brand's own post is community management, not reciprocity); an account
+  with few posts of its own, engaged back at least once, joins the pod so found when it passes the
+  other three tests against it;
 - **together**: at least `brand_min_co_arrival` of its prompt arrivals came within
   `window_minutes` of another such account's arrival (pods arrive together; re-judged, round after
   round, among the accounts still kept).
@@ -173,12 +175,14 @@ def centred_pod(interactions: ir.Table, posts: ir.Table, centre: list[str], excl
     frame["coverage"] = frame.posts_engaged / frame.span_posts
     frame["prompt_share"] = frame.prompt_posts / frame.posts_engaged
     passing = (frame.coverage >= settings.min_coverage) & (frame.prompt_share >= settings.min_prompt_share)
+    joining = passing.copy()
     if reciprocity:
+        joining &= frame.returns >= 1
         passing &= frame.returns >= max(1, settings.brand_min_returns)
     kept = set(frame.actor_id[passing])
     if not kept:
         return None
-    rows = engaged.filter(engaged.actor_id.isin(sorted(kept))
+    rows = engaged.filter(engaged.actor_id.isin(sorted(set(frame.actor_id[joining])))
                           & (engaged.delay_minutes <= settings.prompt_minutes)).to_pandas()
     # Together: re-judged among the accounts still kept until nothing changes.
     while True:
@@ -187,6 +191,17 @@ def centred_pod(interactions: ir.Table, posts: ir.Table, centre: list[str], excl
         if still == kept:
             break
         kept = still
+    # A member with few posts of its own gives the brand little to return: engaged back at least once,
+    # it joins when it arrives with the pod found so far as often as the pod's members do.
+    if kept:
+        for account in sorted(set(frame.actor_id[joining]) - kept):
+            mine, _ = _co_arrival(rows, kept | {account}, settings.window_minutes)
+            if mine.get(account, 0.0) >= settings.brand_min_co_arrival:
+                share[account] = mine[account]
+        joined = {a for a in share.index if a not in kept and share[a] >= settings.brand_min_co_arrival
+                  and a in set(frame.actor_id[joining])}
+        kept |= joined
+        share, pairs = _co_arrival(rows, kept, settings.window_minutes)
     frame["co_arrival"] = frame.actor_id.map(share).astype(float)
     if len(kept) + 1 < settings.min_group_size:  # the centre counts among the pod's members
         return None
