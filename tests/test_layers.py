@@ -17,7 +17,8 @@ FLOORS = {
     "liens.readers": 1, "liens.generate": 1,
     "liens.store": 2, "liens.sync": 2,  # sync fetches pages, hands them to the readers, loads through the store
     "liens.engines": 3, "liens.engine": 3,
-    "liens.analyses": 4,
+    "liens.analyses": 4, "liens.alerts.rules": 4, "liens.alerts.inputs": 4, "liens.alerts.hours": 4,
+    "liens.alerts": 4.5,  # alert state, delivery, the digest and the unattended run: above the analyses, below the api
     "liens.api": 5, "liens": 5,  # the package's __init__ re-exports the api
     "liens.presentation": 6,
 }

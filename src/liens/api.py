@@ -17,6 +17,10 @@ from typing import Any, Union, Unpack
 import pandas as pd
 import pyarrow as pa
 
+from .alerts.delivery import Channel, DeliveryError, Message
+from .alerts.digest import Digest
+from .alerts.rules import RuleCheck
+from .alerts.run import Renderer, RunReport
 from .analyses.audience.api import evaluate_model, stored_model, train_model, vet_account
 from .analyses.audience.model import TrainedModel
 from .analyses.audience.scoring import reasons_text
@@ -216,6 +220,70 @@ def sync(platform: str, store: StoreLike = DEFAULT_STORE, *, token: str | None =
                      settings=settings, progress=progress)
 
 
+def check_alerts(store: StoreLike, config: Config | None = None) -> list[RuleCheck]:
+    """Every alert rule (defaults and `[[alerts]]`), its current value on the store's results, whether
+    it fires and its events: nothing is kept or sent (`liens alerts`, `liens alerts --explain`)."""
+    from .alerts.rules import check
+
+    config = config or load_config()
+    with _opened(store, read_only=True) as opened:
+        return check(opened, config)
+
+
+def alert_language(store: StoreLike, config: Config | None = None) -> str:
+    """The language alerts and digests are written in: `alerting.language`, else the brand's own (fr or en)."""
+    from .alerts.inputs import brand_language
+
+    config = config or load_config()
+    with _opened(store, read_only=True) as opened:
+        return brand_language(opened, opened.summary(), config.alerting.language)
+
+
+def kept_alerts(store: StoreLike, *, include_resolved: bool = False) -> list[dict[str, Any]]:
+    """The alerts `liens run` raised and keeps in the store: rule, key, status, times, facts and evidence."""
+    from .alerts.state import RESOLVED, event_of, load
+
+    with _opened(store, read_only=True) as opened:
+        rows = load(opened)
+    return [dict(event_of(r), delivered_at=r["delivered_at"], channels=r["channels"], last_error=r["last_error"])
+            for r in rows if include_resolved or r["status"] != RESOLVED]
+
+
+def digest(store: StoreLike, config: Config | None = None, *, since: str | date | None = None,
+           days: int | None = None) -> Digest:
+    """What changed: from `since` (default: `days`, else `alerting.digest_every_days`, before the end of
+    the data) to the end of the data, against the previous period of the same length."""
+    from datetime import datetime
+
+    from .alerts.digest import build_digest
+
+    config = config or load_config()
+    start = None
+    if since is not None:
+        try:
+            start = datetime.fromisoformat(str(since))
+        except ValueError:
+            raise ConfigError(f"--since {since!r}: expected a date such as 2025-06-01") from None
+    with _opened(store, read_only=True) as opened:
+        return build_digest(opened, since=start, days=days or config.alerting.digest_every_days or 7,
+                            language=config.alerting.language, brand_name=config.brand.name,
+                            hourly_rate=config.business.hourly_rate)
+
+
+def run(store: str | Path, renderer: Renderer, config: Config | None = None, *, inbox: str | Path | None = None,
+        write: Callable[[str], None] = print, sleep: Callable[[float], None] | None = None,
+        settle_seconds: float = 10.0, channels: dict[str, Channel] | None = None,
+        log: str | Path | None = None) -> RunReport:
+    """The unattended run (`liens run`): new inbox files loaded, analysed, alerts evaluated, kept and
+    sent, the digest when due, a line in the run log. `renderer` words the messages (the CLI's)."""
+    import time
+
+    from .alerts.run import run as _run
+
+    return _run(store, config or load_config(), renderer, inbox=inbox, write=write, sleep=sleep or time.sleep,
+                settle_seconds=settle_seconds, channels=channels, log=log)
+
+
 __all__ = [
     "AMBASSADOR_KINDS",
     "ATTRIBUTION_MODELS",
@@ -226,16 +294,23 @@ __all__ = [
     "SYNC_TOKEN_ENV",
     "AnalysisError",
     "CommunitySettings",
+    "Channel",
     "Config",
     "ConfigError",
     "ContractError",
+    "DeliveryError",
+    "Digest",
     "CheckReport",
     "ForgetReport",
     "Finding",
     "LiensError",
     "LoadReport",
+    "Message",
     "PodSettings",
+    "Renderer",
     "Results",
+    "RuleCheck",
+    "RunReport",
     "Store",
     "StoreError",
     "StoreLike",
@@ -243,13 +318,17 @@ __all__ = [
     "SyncReport",
     "SyncSettings",
     "TrainedModel",
+    "alert_language",
     "analyze",
+    "check_alerts",
     "describe",
+    "digest",
     "evaluate_model",
     "forget",
     "generate",
     "goals",
     "is_store_file",
+    "kept_alerts",
     "likely_fakes",
     "load",
     "load_config",
@@ -260,6 +339,7 @@ __all__ = [
     "read_summary",
     "reasons_text",
     "results",
+    "run",
     "stored_model",
     "sync",
     "train_model",

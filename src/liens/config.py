@@ -160,6 +160,35 @@ class ConversationSettings:
     signal_min_lift: float = field(default=3.0, metadata={"help": "Weak signals: recent rate over baseline rate, at least (baseline smoothed by half a mention)."})
     signal_max_q_value: float = field(default=0.05, metadata={"help": "Weak signals: q-value (false discovery rate over the terms tested, discrete Benjamini-Hochberg) of the one-sided binomial test, at most."})
     seed: int = field(default=0, metadata={"help": "Seed of the intent model and the topic model (same seed, same results)."})
+    business_hours: str = field(default="", metadata={"help": "Opening hours the response target counts in, e.g. 'mon-fri 09:00-18:00 Europe/Paris' (days, hours, optional time zone; groups separated by ';'; French day names too). Empty: round the clock, UTC."})
+    response_target_hours: float = field(default=24.0, metadata={"help": "Response target: hours (business hours when `business_hours` is set) within which a text that needs an answer should get one."})
+
+
+@dataclass
+class AlertingSettings:
+    """Alerts, their delivery, the "what changed" digest and the unattended `liens run` (issue 21).
+
+    Rules are `[[alerts]]` tables (see docs/alerts.md); these are the settings they share. SMTP
+    credentials come from the environment (`LIENS_SMTP_USER`, `LIENS_SMTP_PASSWORD`), never from here.
+    """
+
+    language: str = field(default="", metadata={"help": "Language of alerts and digests: fr or en; empty: the brand's own (most of its texts), else English."})
+    recent_days: int = field(default=7, metadata={"help": "Alerts look at the last this many days of data: older events never raise one."})
+    channels: list[str] = field(default_factory=lambda: ["terminal"], metadata={"help": "Channels of the rules that name none: terminal, webhook, email."})
+    webhook_url: str = field(default="", metadata={"help": "URL the webhook channel POSTs each batch of alerts to (JSON)."})
+    webhook_format: str = field(default="json", metadata={"help": "Body of the webhook: json (Liens' own) or slack (a Slack-compatible {\"text\", \"blocks\"} body)."})
+    smtp_host: str = field(default="", metadata={"help": "SMTP server of the email channel."})
+    smtp_port: int = field(default=587, metadata={"help": "Port of the SMTP server."})
+    smtp_starttls: bool = field(default=True, metadata={"help": "Upgrade the SMTP connection with STARTTLS before logging in (credentials: LIENS_SMTP_USER and LIENS_SMTP_PASSWORD in the environment)."})
+    smtp_ca_file: str = field(default="", metadata={"help": "Certificate authority file to trust for STARTTLS (empty: the system's)."})
+    smtp_from: str = field(default="", metadata={"help": "Sender address of alert and digest e-mails."})
+    smtp_to: list[str] = field(default_factory=list, metadata={"help": "Recipients of alert and digest e-mails."})
+    timeout_seconds: float = field(default=10.0, metadata={"help": "Network timeout of one delivery attempt."})
+    retries: int = field(default=3, metadata={"help": "Attempts after the first when a delivery fails (then it waits for the next run; the alert is kept)."})
+    backoff_seconds: float = field(default=2.0, metadata={"help": "Wait before the first retry, doubled at each further one."})
+    digest_every_days: int = field(default=7, metadata={"help": "`liens run` sends the digest when this many days of data have passed since the last one (0: never)."})
+    digest_channels: list[str] = field(default_factory=list, metadata={"help": "Channels of the digest (empty: the `channels`)."})
+    inbox: str = field(default="", metadata={"help": "Folder `liens run` picks new export files up from (also `--inbox`)."})
 
 
 @dataclass
@@ -202,8 +231,13 @@ class Config:
     conversation: ConversationSettings = field(default_factory=ConversationSettings)
     community: CommunitySettings = field(default_factory=CommunitySettings)
     business: BusinessSettings = field(default_factory=BusinessSettings)
+    alerting: AlertingSettings = field(default_factory=AlertingSettings)
     # Goals are parsed and checked by the business analysis; kept raw here.
     goals: list[dict[str, Any]] = field(default_factory=list)
+    # `[[alerts]]` rules, parsed and checked by liens.alerts.rules; kept raw here with their lines
+    # in the file (alert_lines[i]: "" -> the table's header line, key -> the key's line).
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    alert_lines: list[dict[str, int]] = field(default_factory=list)
     source: str = ""  # the file this came from, for messages
 
 
@@ -252,10 +286,32 @@ def load_config(path: str | Path | None = None) -> Config:
         goals = [dict(v, name=k) if isinstance(v, dict) else {"name": k, "target": v} for k, v in goals.items()]
     if not isinstance(goals, list):
         raise ConfigError(f"{path}: [goals] must be a table or an array of tables")
+    alerts = data.pop("alerts", [])
+    if not isinstance(alerts, list) or not all(isinstance(a, dict) for a in alerts):
+        raise ConfigError(f"{path}: alerts must be [[alerts]] tables (an array of tables)")
     config = _build(Config, data, str(path))
     config.goals = goals
+    config.alerts = alerts
+    config.alert_lines = _array_table_lines(path.read_text(encoding="utf-8"), "alerts")
     config.source = str(path)
     return config
+
+
+def _array_table_lines(text: str, name: str) -> list[dict[str, int]]:
+    """Line numbers (1-based) of each `[[name]]` table of a TOML text and of its keys, for messages."""
+    found: list[dict[str, int]] = []
+    current: dict[str, int] | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("["):
+            current = {"": number} if line.replace(" ", "") == f"[[{name}]]" else None
+            if current is not None:
+                found.append(current)
+            continue
+        if current is not None and "=" in line and not line.startswith("#"):
+            key = line.split("=", 1)[0].strip().strip('"').strip("'")
+            current.setdefault(key, number)
+    return found
 
 
 def describe(config: Config) -> list[tuple[str, Any, str]]:
@@ -266,7 +322,7 @@ def describe(config: Config) -> list[tuple[str, Any, str]]:
         doc = (type(obj).__doc__ or "").strip()
         for f in fields(obj):
             value = getattr(obj, f.name)
-            if f.name in ("goals", "source"):
+            if f.name in ("goals", "source", "alerts", "alert_lines"):
                 continue
             if is_dataclass(value):
                 walk(value, f"{prefix}{f.name}.")

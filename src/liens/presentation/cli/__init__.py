@@ -24,6 +24,7 @@ FEATURE_MODULES = [
     "liens.presentation.cli.privacy",
     "liens.presentation.cli.sync",
     "liens.presentation.cli.check",
+    "liens.presentation.cli.alerts",
 ]
 
 for _module in FEATURE_MODULES:
