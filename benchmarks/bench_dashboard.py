@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_report import OUT, peak_mb, prepare  # noqa: E402
+from bench_report import OUT, peak_mb, prepare
 
 # The mix a person browsing makes, by weight: pages, tables, the API and static files.
 MIX = [
