@@ -18,10 +18,11 @@ register({
     "al_subject": {"en": "Liens: {n} alert(s) for {brand}", "fr": "Liens : {n} alerte(s) pour {brand}"},
     "al_your_brand": {"en": "your brand", "fr": "votre marque"},
     "al_evidence": {"en": "Evidence:", "fr": "Éléments :"},
+    "al_more": {"en": "… and {n} more alert(s): `liens alerts` lists them all.", "fr": "… et {n} alerte(s) de plus : `liens alerts` les liste toutes."},
     "al_todo": {"en": "What to do:", "fr": "Que faire :"},
     "al_on_post": {"en": "on “{post}”", "fr": "sous « {post} »"},
-    "al_unanswered_title": {"en": "{intent} waiting for an answer for {hours} h (target {target} h) — {author}",
-                            "fr": "{intent} sans réponse depuis {hours} h (objectif {target} h) — {author}"},
+    "al_unanswered_title": {"en": "Message ({intent}) waiting for an answer for {hours} h (target {target} h) — {author}",
+                            "fr": "Message ({intent}) sans réponse depuis {hours} h (objectif {target} h) — {author}"},
     "al_unanswered_todo": {"en": "Answer {author} now ({where} on {platform}); then check `liens inbox` for the rest of the queue.",
                            "fr": "Répondez à {author} maintenant ({where} sur {platform}) ; puis voyez `liens inbox` pour le reste de la file."},
     "al_critique_spike_title": {"en": "Spike of {signal}: {k} of {n} authors in the last {days} days ({share}, usually {usual}; ×{lift})",
@@ -87,6 +88,7 @@ register({
     "dg_none": {"en": "nothing", "fr": "rien"},
 })
 
+MAX_DETAILED = 20  # alerts shown with their evidence in one message; the others by title
 FIGURES = ("active_members", "members_gained", "members_lost", "new_ambassadors", "needs_answer", "response_rate",
            "median_response_minutes", "bought_bursts", "alerts", "conversions", "conversion_value", "cost")
 
@@ -121,7 +123,7 @@ def compose(alert: dict[str, Any], lang: str) -> tuple[str, list[str], list[str]
             evidence.append(str(item["name"]))
     detail: list[str] = []
     if kind == "unanswered":
-        title = t("al_unanswered_title", lang, intent=word(f["intent"], lang).capitalize(),
+        title = t("al_unanswered_title", lang, intent=word(f["intent"], lang),
                   hours=_num(f["waited_hours"], lang), target=_num(f["target_hours"], lang), author=f["author"])
         todo = t("al_unanswered_todo", lang, author=f["author"], where=_where(f["where"], lang), platform=f.get("platform") or "–")
     elif kind == "critique_spike":
@@ -161,7 +163,7 @@ class Renderer:
         parts = [compose(a, lang) for a in alerts]
         subject = t("al_subject", lang, n=len(alerts), brand=brand)
         text_blocks, md_blocks, html_blocks = [], [], []
-        for title, detail, evidence, todo in parts:
+        for title, detail, evidence, todo in parts[:MAX_DETAILED]:
             text = [f"■ {title}", *[f"  {d}" for d in detail]]
             md = [f"**{title}**", *detail]
             if evidence:
@@ -176,6 +178,12 @@ class Renderer:
                 + (f"<p>{html.escape(t('al_evidence', lang))}</p><ul>" + "".join(f"<li>{html.escape(e)}</li>" for e in evidence)
                    + "</ul>" if evidence else "")
                 + f"<p><strong>{html.escape(t('al_todo', lang))}</strong> {html.escape(todo)}</p>")
+        if len(parts) > MAX_DETAILED:  # a first run on a backlog: the rest by title only
+            more = t("al_more", lang, n=len(parts) - MAX_DETAILED)
+            titles = [p[0] for p in parts[MAX_DETAILED:]]
+            text_blocks.append("\n".join([*(f"■ {x}" for x in titles[:50]), more]))
+            md_blocks.append("\n".join([*(f"- {x}" for x in titles[:50]), more]))
+            html_blocks.append("<ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in titles[:50]) + f"</ul><p>{html.escape(more)}</p>")
         data = {"alerts": [{"id": a["alert_id"], "rule": a["rule"], "kind": a["kind"], "key": a["key"],
                             "title": p[0], "todo": p[3], "facts": a["facts"], "evidence": a["evidence"]}
                            for a, p in zip(alerts, parts)], "language": lang}
