@@ -17,6 +17,7 @@ from typing import Any, Union, Unpack
 import pandas as pd
 import pyarrow as pa
 
+from . import inbox as _inbox
 from .alerts.delivery import Channel, DeliveryError, Message
 from .alerts.digest import Digest
 from .alerts.rules import RuleCheck
@@ -31,8 +32,9 @@ from .analyses.community import LEVELS as MEMBER_LEVELS
 from .analyses.runner import run_analyses
 from .config import CommunitySettings, Config, PodSettings, describe, load_config
 from .engine import EngineOptions, connect
-from .generate.world import WorldOptions
 from .errors import AnalysisError, ConfigError, ContractError, LiensError, StoreError
+from .figures import HEADLINE, headline
+from .generate.world import WorldOptions
 from .store import DEFAULT_STORE, LoadReport, Store, is_store_file, load_path
 from .store.check import CheckReport, Finding, check_store
 from .store.privacy import ForgetReport
@@ -185,6 +187,47 @@ def goals(store: StoreLike, config: Config | None = None, *, as_of: str | date |
         return list(remeasure_goals(connect(opened), config, opened.summary()).to_pylist())
 
 
+def account_id(store: StoreLike, who: str) -> str:
+    """The account id of `who`: an account id, a handle (`@` optional, any case), or a display name
+    only one account has. Several accounts with that handle (one per platform): `platform:handle`."""
+    wanted = who.strip()
+    with _opened(store, read_only=True) as opened:
+        table = "result_accounts" if opened.has_table("result_accounts") else "accounts"
+        if not opened.has_table(table):
+            raise StoreError(f"no accounts in the store: cannot find '{who}'")
+        cols = opened.columns(table)
+        if opened.con.execute(f"SELECT 1 FROM {table} WHERE account_id = ? LIMIT 1", [wanted]).fetchone():
+            return wanted
+        platform, _, name = wanted.partition(":") if ":" in wanted and "platform" in cols else ("", "", wanted)
+        name = name.lstrip("@").lower()
+        for column in (c for c in ("handle", "display_name") if c in cols):
+            sql = f"SELECT account_id, platform FROM {table} WHERE lower({column}) = ?" + (" AND platform = ?" if platform else "")
+            found = opened.con.execute(sql + " ORDER BY 1", [name, platform] if platform else [name]).fetchall()
+            if len(found) == 1:
+                return str(found[0][0])
+            if found:
+                choices = ", ".join(f"{p}:{name} ({a})" for a, p in found[:6])
+                raise ConfigError(f"'{who}' names {len(found)} accounts: say which one ({choices})")
+    raise ConfigError(f"no account with the id, handle or name '{who}'")
+
+
+INBOX_DONE_TABLE = _inbox.INBOX_DONE_TABLE  # the texts marked handled (interaction_id, done_at, done_by)
+
+
+def inbox(store: StoreLike, config: Config | None = None, *, intents: list[str] | None = None,
+          platform: str | None = None, older_than_hours: float | None = None, include_done: bool = False) -> list[dict[str, Any]]:
+    """The unanswered queue, most urgent first, without what was marked handled (see `liens.inbox`)."""
+    with _opened(store, read_only=True) as opened:
+        return _inbox.queue(opened, config, intents=intents, platform=platform, older_than_hours=older_than_hours,
+                            include_done=include_done)
+
+
+def inbox_done(store: StoreLike, interaction_ids: list[str], *, by: str = "") -> int:
+    """Mark texts of the queue handled, in the store (the queue shrinks); how many were newly marked."""
+    with _opened(store) as opened:
+        return _inbox.done(opened, interaction_ids, by=by)
+
+
 def forget(store: StoreLike, account_id: str) -> ForgetReport:
     """Delete one person (the account and its linked identities) from the store, everywhere."""
     with _opened(store) as opened:
@@ -288,21 +331,23 @@ __all__ = [
     "AMBASSADOR_KINDS",
     "ATTRIBUTION_MODELS",
     "DEFAULT_STORE",
+    "HEADLINE",
+    "INBOX_DONE_TABLE",
     "MEMBER_LEVELS",
     "RESULT_PREFIX",
     "SYNC_PLATFORMS",
     "SYNC_TOKEN_ENV",
     "AnalysisError",
-    "CommunitySettings",
     "Channel",
+    "CheckReport",
+    "CommunitySettings",
     "Config",
     "ConfigError",
     "ContractError",
     "DeliveryError",
     "Digest",
-    "CheckReport",
-    "ForgetReport",
     "Finding",
+    "ForgetReport",
     "LiensError",
     "LoadReport",
     "Message",
@@ -318,8 +363,10 @@ __all__ = [
     "SyncReport",
     "SyncSettings",
     "TrainedModel",
+    "account_id",
     "alert_language",
     "analyze",
+    "check",
     "check_alerts",
     "describe",
     "digest",
@@ -327,13 +374,15 @@ __all__ = [
     "forget",
     "generate",
     "goals",
+    "headline",
+    "inbox",
+    "inbox_done",
     "is_store_file",
     "kept_alerts",
     "likely_fakes",
     "load",
     "load_config",
     "open_store",
-    "check",
     "pseudonymise",
     "quote_identifier",
     "read_summary",

@@ -333,6 +333,17 @@ VOCABULARY: dict[str, tuple[str, str]] = {
     # goal statuses
     "on_track": ("on track", "en bonne voie"), "behind": ("behind", "en retard"), "reached": ("reached", "atteint"),
     "missed": ("missed", "manqué"), "not_started": ("not started", "pas commencé"), "not_computed": ("not computed", "non calculé"),
+    # kinds of interaction
+    "like": ("like", "j'aime"), "reaction": ("reaction", "réaction"), "comment": ("comment", "commentaire"),
+    "reply": ("reply", "réponse"), "share": ("share", "partage"), "save": ("save", "enregistrement"),
+    "story_reply": ("story reply", "réponse à une story"), "dm": ("private message", "message privé"),
+    "mention": ("mention", "mention"), "view": ("view", "vue"), "click": ("click", "clic"),
+    # kinds of conversion
+    "sale": ("sale", "vente"), "lead": ("lead", "prospect"), "application": ("application", "candidature"),
+    "signup": ("sign-up", "inscription"), "other": ("other", "autre"),
+    # post formats
+    "photo": ("photo", "photo"), "carousel": ("carousel", "carrousel"), "reel": ("reel", "reel"),
+    "video": ("video", "vidéo"), "story": ("story", "story"), "live": ("live", "direct"), "article": ("article", "article"),
 }
 VOCABULARY_COLUMNS = {"intent", "sentiment", "audience_label", "member_level", "member_status", "ambassador_kind", "status",
-                      "label"}
+                      "label", "kind", "conversion_kind", "format"}

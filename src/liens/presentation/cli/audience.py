@@ -123,7 +123,7 @@ def audience(
     use_language(lang)
     if account is not None:
         with api.open_store(store) as opened:
-            row, result = api.vet_account(opened, account, api.load_config(config), sample=sample)
+            row, result = api.vet_account(opened, api.account_id(opened, account), api.load_config(config), sample=sample)
         _print_vetting(row, result.summary, result.spikes)
         return
     with api.open_store(store, read_only=True) as opened:

@@ -27,13 +27,13 @@ register({
 
 @app.command("forget")
 def forget_command(
-    account_id: Annotated[str, typer.Argument(help="The account to forget (its linked identities go too).")],
+    account_id: Annotated[str, typer.Argument(help="The account to forget, by handle or id (its linked identities go too).")],
     store: StoreOption = DEFAULT_STORE_PATH,
     lang: LangOption = None,
 ) -> None:
     """Delete one person from the store: accounts, posts, interactions, follows; unlink conversions."""
     use_language(lang)
-    report = api.forget(store, account_id)
+    report = api.forget(store, api.account_id(store, account_id))
     console.print(t("forgotten", accounts=len(report.accounts), rows=format_number(sum(report.rows_deleted.values())),
                     conversions=report.conversions_unlinked))
 

@@ -22,11 +22,11 @@ def recommended_actions(b: Build) -> list[Action]:
     src, s = b.src, b.src.summary
     out: list[Action] = []
     if src.has("unanswered"):
-        n = src.count("unanswered")
+        n = src.count("unanswered", b.queue_condition())
         if n:
             detail = ""
             if src.has_col("unanswered", "intent"):
-                counts = src.value_counts("unanswered", "intent")
+                counts = src.value_counts("unanswered", "intent", b.queue_condition())
                 detail = ", ".join(f"{format_number(c, b.lang)} {word(k, b.lang)}" for k, c in counts[:4])
             out.append(Action(b.t("act_answer", n=b.num(n), detail=detail or b.num(n)), 100, ("unanswered",)))
     if src.has("leads") and src.has_col("leads", "answered"):

@@ -4,7 +4,7 @@ the tiles, tables and charts it makes from the summary and the result tables."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .... import api
@@ -152,6 +152,8 @@ class Build:
         if not self.src.has(name):
             return None
         view = view or VIEWS.get(name) or TableView("figures")
+        if name == "unanswered" and view.condition == "TRUE":
+            view = replace(view, condition=self.queue_condition())
         present = self.src.columns(name)
         cols = [c for c in view.columns if c in present] or list(present)
         if view.columns and len(cols) < 4:  # few of the expected columns: show the table as it is
@@ -164,6 +166,12 @@ class Build:
             rows=self.cell_rows(rows, cols, view.links), total=total, table=name,
             more_href=self.table_href(name) if self.table_href else None, note=note, fallback=fallback,
         )
+
+    def queue_condition(self) -> str:
+        """SQL leaving out of the unanswered queue what the team marked handled (`liens inbox done`)."""
+        if self.src.has_input(api.INBOX_DONE_TABLE):
+            return f"interaction_id NOT IN (SELECT interaction_id FROM {api.INBOX_DONE_TABLE})"
+        return "TRUE"
 
     def missing(self, analysis_key: str) -> str:
         return self.t("r_not_run", analysis=self.t(analysis_key))

@@ -4,18 +4,20 @@ drill-down from a pod, an account or a member to its interactions."""
 from __future__ import annotations
 
 import math
+import secrets
 from collections.abc import Callable
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .... import api
-from ...i18n import format_number, label, t, table_title
+from ...i18n import format_number, label, t, table_title, word
 from ...report import render_report
 from ...report.charts import vega_bundle
-from ...report.model import Cell, TableBlock, fmt_value, numeric
+from ...report.model import Cell, TableBlock, fmt_value, format_duration, numeric
+from ...report.names import account_text
 from ...report.render import static_text
 from ...report.sections import SECTION_KEYS, Build, build_sections, section_title
 from ...report.source import Filters, Source
@@ -152,6 +154,59 @@ def member_page(*, d: Dash, member_id: str, request: Request, page_: Page = 1,
         inter_block, pager = _interactions(d, src, d.builder(src, f, lang_), ids, page_, request, f, lang_)
         return d.page("drill.html.j2", request, f, lang_, title=t("d_member", lang_, member=member_id),
                       blocks=[*blocks, inter_block], pager=pager, current="")
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+def inbox_page(*, d: Dash, request: Request, f: Filt, lang_: Lang, intent: str | None = None,
+               older_than: Annotated[float | None, Query(ge=0, le=100_000)] = None, done: int | None = None) -> HTMLResponse:
+    """The unanswered queue to work from: filters, names, permalinks, and a "handled" button per text."""
+    with d.cursor() as con:
+        src = d.source(con, f)
+        if not src.has("unanswered"):
+            raise HTTPException(404, t("no_analysis", lang_))
+        intents = [r[0] for r in src.value_counts("unanswered", "intent") if r[0] is not None]
+    rows = api.inbox(d.path, intents=[intent] if intent else None, platform=f.platform, older_than_hours=older_than)
+    if f.start or f.end:
+        rows = [r for r in rows if r.get("created_at") is not None
+                and (not f.start or r["created_at"].date() >= f.start) and (not f.end or r["created_at"].date() <= f.end)]
+    shown = rows[:PAGE_SIZE]
+    items = []
+    for r in shown:
+        who = account_text(r, str(r.get("actor_id") or "–"))
+        items.append({"id": r["interaction_id"], "rank": format_number(r.get("rank"), lang_),
+                      "waiting": format_duration(None if r.get("waiting_hours") is None else r["waiting_hours"] * 60, lang_),
+                      "over_target": r.get("over_target"), "intent": word(r.get("intent"), lang_),
+                      "kind": word(r.get("kind"), lang_), "platform": r.get("platform") or "–", "who": who,
+                      "who_href": d.with_query("/accounts/" + quote(str(r["actor_id"]), safe=""), f, lang_) if r.get("actor_id") else None,
+                      "text": r.get("text") or "", "post_url": r.get("post_url")})
+    back = d.with_query("/inbox", f, lang_, intent=intent, older_than=older_than)
+    message = t("d_marked", lang_, n=format_number(done, lang_)) if done is not None else ""
+    keep = {k: v for k, v in {**f.query(), **({"lang": lang_} if lang_ != d.default_lang else {})}.items()}
+    return d.page("inbox.html.j2", request, f, lang_, title=t("d_inbox", lang_), current="inbox", rows=items,
+                  intents=[(i, word(i, lang_)) for i in intents], intent=intent or "", older_than=older_than,
+                  keep=keep, csrf=d.csrf, back=back, message=message,
+                  shown=t("r_showing", lang_, shown=format_number(len(shown), lang_), total=format_number(len(rows), lang_)))
+
+
+@router.post("/inbox/done")
+async def inbox_done(*, d: Dash, request: Request) -> Response:
+    """Mark one text handled: the form's CSRF token must be the dashboard's (and the access token, when
+    one is set, is checked before, as on every request)."""
+    form = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=20)
+    given = (form.get("csrf") or [""])[0]
+    if not given or not secrets.compare_digest(given.encode(), d.csrf.encode()):
+        raise HTTPException(403, t("d_csrf", d.default_lang))
+    ids = [i for i in form.get("id") or [] if i.strip()][:100]
+    if not ids:
+        raise HTTPException(400, t("d_no_id", d.default_lang))
+    try:
+        n = d.mark_done(ids)
+    except api.LiensError as error:
+        raise HTTPException(400, str(error)) from None
+    back = (form.get("back") or ["/inbox"])[0]
+    if not back.startswith("/inbox") or back.startswith("//"):
+        back = "/inbox"
+    return RedirectResponse(back + ("&" if "?" in back else "?") + f"done={n}", status_code=303)
 
 
 @router.get("/report.html", response_class=HTMLResponse)
