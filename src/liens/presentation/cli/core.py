@@ -31,6 +31,8 @@ register({
     "s_rate": {"en": "Engagement rate: counts per post over followers (all / without pods)",
                "fr": "Taux d'engagement : nombres par publication sur les abonnés (tout / sans pods)"},
     "s_weighted": {"en": "Weighted engagement, points (raw / clean)", "fr": "Engagement pondéré, points (brut / réel)"},
+    "not_analysed": {"en": "{store} holds data but no analysis yet: run `liens analyze --store {store}` first.",
+                     "fr": "{store} contient des données mais aucune analyse : lancez d'abord `liens analyze --store {store}`."},
     "demo_done": {"en": "Demo finished in {seconds:.0f} s.", "fr": "Démo terminée en {seconds:.0f} s."},
     "store_is": {"en": "Store: {path}", "fr": "Stockage : {path}"},
     "setting": {"en": "Setting", "fr": "Réglage"},
@@ -159,6 +161,18 @@ def print_summary(summary: dict[str, Any]) -> None:
             continue
         table.add_row(t(label_key), shown[vanity]["text"] if vanity else "", shown[real]["text"] if real else "")
     console.print(table)
+
+
+@app.command("summary")
+def show_summary(store: StoreOption = DEFAULT_STORE_PATH, lang: LangOption = None) -> None:
+    """The headline figures of the last analysis, vanity beside real (the same as the report and the dashboard)."""
+    use_language(lang)
+    with api.open_store(store, read_only=True) as opened:
+        opened.require_data()
+        summary = opened.summary()
+    if not summary:
+        raise api.AnalysisError(t("not_analysed", store=safe(store)))
+    print_summary(summary)
 
 
 @app.command()

@@ -38,6 +38,8 @@ def report(
     chosen = use_language(lang)
     with api.open_store(store, read_only=True) as opened, progress_bar("report"):
         opened.require_data()
+        if not opened.summary():  # data loaded, never analysed: a report would say "nothing urgent"
+            raise api.AnalysisError(t("not_analysed", store=safe(store)))
         path = build_report(opened, out, lang=chosen)
         files = export_charts(opened, charts, lang=chosen) if charts is not None else []
     console.print(t("report_written", path=safe(path)))

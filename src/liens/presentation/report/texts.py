@@ -164,6 +164,12 @@ register_pairs({
                  "Répondez plus vite : le délai médian est de {median} ; qui veut acheter attend une réponse dans l'heure."),
     "act_lapsed": ("Win back the {n} formerly regular members who went silent.",
                    "Reprenez contact avec les {n} membres autrefois réguliers devenus silencieux."),
+    # why a growth spike happened (from the spike's own columns, in the reader's language)
+    "why_cohort": ("{share} of the {n} followers who joined then look fake (usually {usual})",
+                   "{share} des {n} abonnés arrivés alors semblent faux (d'habitude {usual})"),
+    "why_viral": ("a post drew {ratio}× its usual engagement", "une publication a eu {ratio} fois son engagement habituel"),
+    "why_campaign": ("campaign “{campaign}”", "campagne « {campaign} »"),
+    "why_unexplained": ("no post, viral engagement or campaign explains it", "aucune publication, aucun engagement viral ni campagne ne l'explique"),
     # dashboard
     "d_overview": ("Overview", "Vue d'ensemble"),
     "d_from": ("From", "Du"),

@@ -36,6 +36,8 @@ from ..source import Source
 from .views import VIEWS, TableView
 
 Linker = Callable[[str, str], "str | None"]
+# The columns a growth spike's explanation is worded from.
+WHY_COLUMNS = ("kind", "post_engagement_ratio", "campaign", "cohort_fake_share", "cohort_size", "usual_fake_share")
 
 
 def pick(summary: dict[str, Any], *keys: str) -> tuple[str | None, Any]:
@@ -159,8 +161,12 @@ class Build:
         if view.columns and len(cols) < 4:  # few of the expected columns: show the table as it is
             cols = cols + [c for c in present if c not in cols][: 8 - len(cols)]
         sort = [(c, d) for c, d in view.sort if c in present]
-        rows, total = self.src.page(name, columns=cols, sort=sort, limit=view.limit if not fallback else 10,
+        extra = [c for c in WHY_COLUMNS if c in present and c not in cols] if "explanation" in cols else []
+        rows, total = self.src.page(name, columns=cols + extra, sort=sort, limit=view.limit if not fallback else 10,
                                     condition=view.condition)
+        if "explanation" in cols and "kind" in present:
+            for r in rows:
+                r["explanation"] = self.why(r) or r.get("explanation")
         return TableBlock(
             title=title or table_title(name, self.lang), headers=[label(c, self.lang) for c in cols],
             rows=self.cell_rows(rows, cols, view.links), total=total, table=name,
@@ -172,6 +178,21 @@ class Build:
         if self.src.has_input(api.INBOX_DONE_TABLE):
             return f"interaction_id NOT IN (SELECT interaction_id FROM {api.INBOX_DONE_TABLE})"
         return "TRUE"
+
+    def why(self, row: dict[str, Any]) -> str:
+        """A growth spike's explanation in the reader's language, from its own columns (the stored one is English)."""
+        parts = []
+        ratio, share, kind = row.get("post_engagement_ratio"), row.get("cohort_fake_share"), row.get("kind")
+        if kind == "viral" and ratio is not None:
+            parts.append(self.t("why_viral", ratio=self.num(ratio, 1)))
+        if kind == "campaign" and row.get("campaign"):
+            parts.append(self.t("why_campaign", campaign=row["campaign"]))
+        if kind == "unexplained":
+            parts.append(self.t("why_unexplained"))
+        if numeric(share) and share == share and row.get("cohort_size"):
+            parts.append(self.t("why_cohort", share=self.pct(share, 0), n=self.num(row["cohort_size"]),
+                                usual=self.pct(row.get("usual_fake_share"), 0)))
+        return "; ".join(parts)
 
     def missing(self, analysis_key: str) -> str:
         return self.t("r_not_run", analysis=self.t(analysis_key))
