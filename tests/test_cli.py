@@ -34,6 +34,20 @@ def test_every_command_has_help_text() -> None:
                     assert (param.help or "").strip() or param.name in ("help",), f"{name} --{param.name} has no help"
 
 
+def test_main_command_takes_lang_version_and_readable_types(monkeypatch) -> None:
+    version = runner.invoke(app, ["--version"])
+    assert version.exit_code == 0 and version.output.startswith("liens ")
+    assert runner.invoke(app, ["--lang", "fr", "config"]).exit_code == 0
+    fr = runner.invoke(app, ["--lang", "fr", "tables", "--store", "/nonexistent/x.duckdb"])
+    assert "Erreur" in fr.output or "Table" in fr.output
+    monkeypatch.setenv("LIENS_LANG", "fr")
+    assert "Réglage" in runner.invoke(app, ["config"], env={"COLUMNS": "200"}).output
+    monkeypatch.delenv("LIENS_LANG")
+    assert "Setting" in runner.invoke(app, ["config", "--lang", "en"], env={"COLUMNS": "200"}).output
+    helped = runner.invoke(app, ["inbox", "--help"], env={"COLUMNS": "200"}).output
+    assert "<bool>" not in helped and "<str>" not in helped and "TEXT" in helped
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("world") / "w"
@@ -87,5 +101,7 @@ def test_demo_in_french_prints_a_summary_and_writes_results(tmp_path: Path) -> N
     result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--accounts", "800", "--lang", "fr"])
     assert result.exit_code == 0, result.output
     assert "Résumé" in result.output and "Vitrine" in result.output
+    # how to open what it made
+    assert "report.html" in result.output and "liens serve --store" in result.output and "liens inbox --store" in result.output
     assert (tmp_path / "results" / "summary.json").exists()
     assert (tmp_path / "results" / "accounts.csv").exists()

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 from typer.core import _click as click  # typer ships its own click
 
 from ... import api
@@ -50,8 +50,57 @@ LangOption = Annotated[
 DEFAULT_STORE_PATH = Path(api.DEFAULT_STORE)
 
 
+_MAIN_LANG: list[str | None] = [None]  # `liens --lang fr COMMAND`: the main command's choice
+
+
 def use_language(lang: str | None) -> str:
-    return set_language(lang)
+    """The command's `--lang`, else the main command's, else `LIENS_LANG`, else the locale."""
+    return set_language(lang or _MAIN_LANG[0])
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("liens")
+        except PackageNotFoundError:  # run from a source tree without installing
+            number = "0+unknown"
+        console.print(f"liens {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    lang: Annotated[str | None, typer.Option("--lang", envvar="LIENS_LANG",
+                                             help="Language of every command: fr or en (also LIENS_LANG; default: the locale).")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Liens: what is real in a brand's social presence / ce qui est réel dans la présence sociale d'une marque."""
+    _MAIN_LANG[0] = set_language(lang) if lang else None
+
+
+# Help shows types people read (TEXT, NUMBER, FILE), and none for a flag (typer writes <bool>, <str>).
+_TYPE_WORDS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH", "file": "FILE", "directory": "FOLDER"}
+
+
+def _readable_type(self: TyperOption, ctx: click.Context) -> str | None:
+    if self.is_flag:
+        return None
+    if self.metavar is not None:
+        return self.metavar
+    raw = self.display_type(ctx).strip("<>")
+    if " range" in raw:
+        raw = raw.split(" range")[0]
+    listed = raw.startswith("list[")
+    base = raw[5:-1] if listed else raw
+    word = "|".join(_TYPE_WORDS.get(part, part) for part in base.split("|")) if "|" in base else _TYPE_WORDS.get(base, base.upper())
+    return word + ("…" if listed or self.nargs != 1 else "")
+
+
+TyperOption.display_type_rich = _readable_type  # type: ignore[method-assign]
+TyperArgument.display_type_rich = _readable_type  # type: ignore[method-assign, assignment]
 
 
 # Control characters (C0 but tab and newline, DEL, C1) and the bidirectional overrides: in user

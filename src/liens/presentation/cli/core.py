@@ -33,6 +33,11 @@ register({
     "s_weighted": {"en": "Weighted engagement, points (raw / clean)", "fr": "Engagement pondéré, points (brut / réel)"},
     "not_analysed": {"en": "{store} holds data but no analysis yet: run `liens analyze --store {store}` first.",
                      "fr": "{store} contient des données mais aucune analyse : lancez d'abord `liens analyze --store {store}`."},
+    "demo_report": {"en": "Open the report in a browser: {path}", "fr": "Ouvrez le rapport dans un navigateur : {path}"},
+    "demo_serve": {"en": "Browse the dashboard: {command}  (then open http://127.0.0.1:8765/)",
+                   "fr": "Parcourez le tableau de bord : {command}  (puis ouvrez http://127.0.0.1:8765/)"},
+    "demo_inbox": {"en": "Work through the messages waiting for an answer: {command}",
+                   "fr": "Traitez les messages qui attendent une réponse : {command}"},
     "demo_done": {"en": "Demo finished in {seconds:.0f} s.", "fr": "Démo terminée en {seconds:.0f} s."},
     "store_is": {"en": "Store: {path}", "fr": "Stockage : {path}"},
     "setting": {"en": "Setting", "fr": "Réglage"},
@@ -243,7 +248,11 @@ def demo(
     console.print(t("results_in", path=safe(results_dir)))
     console.print(t("store_is", path=safe(store_path)))
     if report_path is not None:
-        console.print(f"Report / Rapport: {safe(report_path)}")
+        console.print(t("demo_report", path=safe(report_path.resolve().as_uri())), soft_wrap=True)
+    # whole lines, never wrapped: they are meant to be copied
+    console.print(t("demo_serve", command=safe(f"liens serve --store {store_path}" + (f" --lang {chosen}" if chosen != "en" else ""))),
+                  soft_wrap=True)
+    console.print(t("demo_inbox", command=safe(f"liens inbox --store {store_path}")), soft_wrap=True)
     console.print(t("demo_done", seconds=time.perf_counter() - started))
 
 
