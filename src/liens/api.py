@@ -240,6 +240,27 @@ def check(store: StoreLike) -> CheckReport:
         return check_store(opened)
 
 
+def train_conversation(store: StoreLike, labels: str | Path, config: Config | None = None) -> dict[str, Any]:
+    """Adapt the intent and sentiment model to the brand's labelled texts (a CSV of text or interaction_id,
+    intent and/or sentiment) and keep it in the store; `analyze` uses it from then on."""
+    from .analyses.conversation.brand import train
+
+    settings = (config or load_config()).conversation
+    with _opened(store) as opened:
+        model, rows = train(opened, labels, purchase_margin=settings.purchase_margin, seed=settings.seed)
+    return {"labels": len(rows), "intent_labels": sum(bool(r["intent"]) for r in rows),
+            "sentiment_labels": sum(bool(r["sentiment"]) for r in rows), "tasks": sorted(model.adapted)}
+
+
+def evaluate_conversation(store: StoreLike, config: Config | None = None, *, folds: int = 5) -> dict[str, Any]:
+    """Cross-validated intent and sentiment figures of the brand's model on its labels, beside the shipped model's."""
+    from .analyses.conversation.brand import evaluate
+
+    settings = (config or load_config()).conversation
+    with _opened(store, read_only=True) as opened:
+        return evaluate(opened, folds=folds, purchase_margin=settings.purchase_margin, seed=settings.seed)
+
+
 def pseudonymise(store: StoreLike, secret: str, *, drop_text: bool = False) -> dict[str, int]:
     """Replace account ids by keyed hashes and remove names and bios (and texts with `drop_text`)."""
     with _opened(store) as opened:
@@ -370,6 +391,7 @@ __all__ = [
     "check_alerts",
     "describe",
     "digest",
+    "evaluate_conversation",
     "evaluate_model",
     "forget",
     "generate",
@@ -391,6 +413,7 @@ __all__ = [
     "run",
     "stored_model",
     "sync",
+    "train_conversation",
     "train_model",
     "vet_account",
     "write_results",

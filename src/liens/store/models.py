@@ -16,8 +16,12 @@ AUDIENCE_MODEL = "audience_model"
 AUDIENCE_LABELS = "audience_labels"
 #: where `liens sync` stopped, per platform, account and endpoint (liens.sync.cursors reads and writes it)
 SYNC_CURSORS = "sync_cursors"
+#: a brand's adaptation of the shipped conversation model (`liens conversation train`), and its labels
+CONVERSATION_MODEL = "conversation_model"
+CONVERSATION_LABELS = "conversation_labels"
 #: input name an analysis declares -> table of the store
 SIDE_TABLES = {AUDIENCE_MODEL: "_liens_audience_model", AUDIENCE_LABELS: "_liens_audience_labels",
+               CONVERSATION_MODEL: "_liens_conversation_model", CONVERSATION_LABELS: "_liens_conversation_labels",
                SYNC_CURSORS: "_liens_sync_cursors"}
 
 
@@ -38,10 +42,29 @@ def save_audience_model(store: Store, model_row: dict[str, Any], labels: pa.Tabl
             con.unregister("_liens_labels_in")
 
 
+def save_conversation_model(store: Store, model_row: dict[str, Any], labels: pa.Table) -> None:
+    """Replace the brand's conversation model (one row: trained_at, shipped, n_labels, model bytes) and its
+    labels (row, interaction_id, text, intent, sentiment), all or nothing."""
+    model_table, labels_table = SIDE_TABLES[CONVERSATION_MODEL], SIDE_TABLES[CONVERSATION_LABELS]
+    with store.transaction() as con:
+        con.execute(f"CREATE OR REPLACE TABLE {model_table} (trained_at VARCHAR, shipped VARCHAR, n_labels BIGINT, model BLOB)")
+        con.execute(f"INSERT INTO {model_table} VALUES (?, ?, ?, ?)",
+                    [model_row[c] for c in ("trained_at", "shipped", "n_labels", "model")])
+        con.execute(f"CREATE OR REPLACE TABLE {labels_table} (row BIGINT, interaction_id VARCHAR, text VARCHAR, "
+                    "intent VARCHAR, sentiment VARCHAR)")
+        con.register("_liens_conversation_labels_in", labels.select(["row", "interaction_id", "text", "intent", "sentiment"]))
+        try:
+            con.execute(f"INSERT INTO {labels_table} SELECT row, interaction_id, text, intent, sentiment "
+                        "FROM _liens_conversation_labels_in")
+        finally:
+            con.unregister("_liens_conversation_labels_in")
+
+
 def side_table(store: Store, name: str) -> pa.Table | None:
     """A side table by its input name (`audience_model`, `audience_labels`), or None when absent."""
     table = SIDE_TABLES[name]
     return store.arrow(table) if store.has_table(table) else None
+
 
 # -- alert state (liens.alerts): one row per alert, the store keeps rows; what they mean is the alerts' business.
 ALERTS_TABLE = "_liens_alerts"

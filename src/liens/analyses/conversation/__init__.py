@@ -2,8 +2,9 @@
 
 Only text-bearing interactions are classified: the engine filters them, hands them over as Arrow,
 and each distinct text is classified once (short comments repeat a lot) in vectorised batches:
-language (lingua), intent (scikit-learn, trained on the corpus in `data/`), sentiment (TextBlob
-lexicons). Responsiveness is then computed in the engine; topics and weak signals on the texts.
+language (lingua), intent and sentiment (the linear heads of `models.py`, shipped in `data/`,
+trained on real labelled text and the team's corpus; a brand's adapted model when the store keeps
+one). Responsiveness is then computed in the engine; topics and weak signals on the texts.
 """
 
 from __future__ import annotations
@@ -16,17 +17,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ...config import ConversationSettings
+from ...store.models import CONVERSATION_MODEL
 from ..base import Context, Output, Step, TableOutput
 from ._text import is_question, normalise
-from .intent import INTENTS, default_model
+from .intent import INTENTS
 from .language import detect_languages
+from .models import ConversationModel, default_model, sentiment_labels
 from .responsiveness import responses
-from .sentiment import (
-    lexicon_scores,
-    mark_negations,
-    sentiment_labels,
-    sentiment_scores,
-)
+from .textmodel import Batch
 from .topics import document_topics, dominant, fit_topics, topics_table, words
 from .weak_signals import signals_of_documents
 
@@ -39,40 +37,52 @@ CLASSIFIED_SCHEMA = pa.schema([
 BATCH = 50_000  # distinct texts classified together: bounds the memory of the n-gram matrices
 
 
-def _classify_batch(texts: pa.Array, settings: ConversationSettings) -> pa.Table:
-    normalised = normalise(texts)
-    marked = mark_negations(normalised)
-    by_lexicon = lexicon_scores(marked)  # fr, en and both: the intent model reads both, sentiment its language's
+def _classify_batch(texts: pa.Array, settings: ConversationSettings, model: ConversationModel) -> pa.Table:
+    batch = Batch.of(texts)
     languages = detect_languages(texts.to_pylist(), settings.language_min_confidence)
-    intents, confidence = default_model(settings.seed, settings.purchase_margin).classify(
-        normalised, marked, sentiment_scores(normalised, by_lexicon=by_lexicon))
-    scores = sentiment_scores(normalised, languages, by_lexicon=by_lexicon)
-    # The intent model reads context the word lexicon misses (sarcasm: "bravo, toujours rien"):
-    # a critique is never positive, praise never negative.
+    found = model.classify(batch)
+    intents, scores = found["intent"], found["sentiment_score"]
+    # One reading of a text: a critique is never positive, praise never negative.
     scores = np.where(intents == "critique", np.minimum(scores, 0.0), scores)
     scores = np.where(intents == "praise", np.maximum(scores, 0.0), scores)
     labels = sentiment_labels(scores, settings.negative_threshold, settings.positive_threshold)
     return pa.table({
         "language": pa.array(languages, pa.string()), "intent": pa.array(intents, pa.string()),
-        "intent_confidence": pa.array(confidence, pa.float64()), "sentiment": pa.array(labels, pa.string()),
-        "sentiment_score": pa.array(scores, pa.float64()), "is_question": is_question(normalised),
+        "intent_confidence": pa.array(found["intent_confidence"], pa.float64()), "sentiment": pa.array(labels, pa.string()),
+        "sentiment_score": pa.array(scores, pa.float64()), "is_question": is_question(batch.normalised),
     }, schema=CLASSIFIED_SCHEMA)
 
 
-def classify_texts(texts: pa.Array | pa.ChunkedArray, settings: ConversationSettings | None = None) -> pa.Table:
+def classify_texts(texts: pa.Array | pa.ChunkedArray, settings: ConversationSettings | None = None,
+                   model: ConversationModel | None = None) -> pa.Table:
     """Language, intent (with confidence), sentiment (with score) and is_question for each text.
 
-    Each distinct text is classified once, and on its own: the result does not depend on the other
-    texts or on how they are split into batches."""
+    `model`: the shipped conversation model unless given (a brand's adapted one). Each distinct text
+    is classified once, and on its own: the result does not depend on the other texts or on how they
+    are split into batches."""
     settings = settings or ConversationSettings()
+    model = model or default_model(settings.purchase_margin)
     texts = pc.fill_null(texts, "")
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
     distinct = pc.unique(texts)
     where = pc.index_in(texts, value_set=distinct)
-    batches = [_classify_batch(distinct.slice(start, BATCH), settings) for start in range(0, len(distinct), BATCH)]
+    batches = [_classify_batch(distinct.slice(start, BATCH), settings, model) for start in range(0, len(distinct), BATCH)]
     per_distinct = pa.concat_tables(batches) if batches else CLASSIFIED_SCHEMA.empty_table()
     return per_distinct.take(where)
+
+
+def brand_model(stored: Any, settings: ConversationSettings) -> tuple[ConversationModel, str]:
+    """The model a run uses, and its name for the summary: the brand's adapted one when the store
+    keeps one made for this shipped model (`liens conversation train`), else the shipped one."""
+    shipped = default_model(settings.purchase_margin)
+    if stored is None:
+        return shipped, "shipped"
+    row = stored.to_pyarrow().to_pylist()[0] if not isinstance(stored, pa.Table) else stored.to_pylist()[0]
+    try:
+        return shipped.with_adaptation(row["model"]), f"trained {str(row['trained_at'])[:10]} ({row['n_labels']} labels)"
+    except ValueError:
+        return shipped, "shipped (the brand's model was trained on another shipped model: train it again)"
 
 
 def _post_engagement(ctx: Context) -> pa.Table:
@@ -204,8 +214,10 @@ def _summary(resolved: pa.Table, classified: pa.Table) -> dict[str, Any]:
                              "response_rate": done.num_rows / mine.num_rows,
                              "median_response_minutes": m50, "p90_response_minutes": m90}
     n = classified.num_rows
-    counts = lambda col: {r[col]: r["count"] for r in classified.group_by(col).aggregate([(col, "count")])
-                          .rename_columns([col, "count"]).to_pylist()}
+    def counts(col: str) -> dict[str, int]:
+        return {r[col]: r["count"] for r in classified.group_by(col).aggregate([(col, "count")])
+                .rename_columns([col, "count"]).to_pylist()}
+
     sentiments = counts("sentiment")
     return {
         "texts_classified": n,
@@ -230,7 +242,8 @@ def conversation(ctx: Context) -> Output:
     # 1.2M texts (35 MB of text) at 10M interactions, ~12% of them: the first limit on a cluster.
     texts = with_text.select("interaction_id", "text", "post_id", "actor_id", "created_at").to_pyarrow()
     ctx.progress("conversation: classifying texts")
-    classified = classify_texts(texts["text"], settings)
+    model, model_name = brand_model(ctx.table(CONVERSATION_MODEL), settings)
+    classified = classify_texts(texts["text"], settings, model)
     classified = classified.add_column(0, "interaction_id", texts["interaction_id"])
     ctx.progress("conversation: responsiveness")
     resolved_expr = responses(ctx.interactions, ibis.memtable(classified), ctx.brand_ids,
@@ -246,6 +259,7 @@ def conversation(ctx: Context) -> Output:
     members = pc.invert(pc.is_in(texts["actor_id"], value_set=pa.array(ctx.brand_ids, pa.string())))
     summary = _summary(columns, classified.filter(members))  # what members say, not the brand's own texts
     summary["weak_signals"] = signals.num_rows
+    summary["conversation_model"] = model_name
     return Output(
         tables={
             "unanswered": _unanswered(items, settings, end),
@@ -260,7 +274,7 @@ def conversation(ctx: Context) -> Output:
 
 STEP = Step(
     "conversation", conversation,
-    reads=("posts", "interactions", "conversions", "identities"),
+    reads=("posts", "interactions", "conversions", "identities", CONVERSATION_MODEL),
     tables=(
         TableOutput("unanswered", ("interaction_id",), ("rank", "urgency", "interaction_id", "kind", "actor_id", "created_at", "post_id", "platform", "language", "intent", "intent_confidence", "sentiment", "text", "waiting_hours")),
         TableOutput("leads", ("interaction_id",), ("account_id", "interaction_id", "intent", "kind", "created_at", "text", "language", "answered", "response_minutes", "converted", "conversion_kind", "converted_at")),

@@ -8,11 +8,13 @@ takes about a second, so the model is trained once per process and never downloa
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -29,8 +31,8 @@ _DATA = "liens.analyses.conversation.data"
 
 def load_corpus() -> list[dict[str, str]]:
     """The labelled corpus: rows of text, language (fr|en), intent."""
-    with resources.files(_DATA).joinpath("intent_corpus.csv").open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    text = resources.files(_DATA).joinpath("intent_corpus.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 def load_lexicon() -> dict[str, list[str]]:
@@ -60,7 +62,7 @@ def _shape_features(normalised: pa.Array | pa.ChunkedArray, lexicon: dict[str, l
 class IntentModel:
     word: WordNgrams
     char: CharNgrams
-    classifier: object
+    classifier: Any
     lexicon: dict[str, list[str]]
     purchase_margin: float = 0.6
 
@@ -145,13 +147,14 @@ def cross_validated(rows: Sequence[dict[str, str]], folds: int = 5, seed: int = 
     return predicted
 
 
-def evaluate(model: IntentModel | None, rows: Sequence[dict[str, str]], predicted: Sequence[str] | None = None
+def evaluate(model: IntentModel | None, rows: Sequence[dict[str, str]], predicted: Any = None
              ) -> dict[str, dict[str, float]]:
     """Per language: accuracy, macro-F1, precision and recall of the purchase intent (of `model` on `rows`,
     or of given held-out predictions)."""
     from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 
     if predicted is None:
+        assert model is not None, "a model or its predictions"
         predicted, _ = model.predict([r["text"] for r in rows])
     figures: dict[str, dict[str, float]] = {}
     for lang in sorted({r["language"] for r in rows}):

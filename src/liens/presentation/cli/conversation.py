@@ -1,8 +1,10 @@
-"""`liens inbox` (the unanswered queue, most urgent first) and `liens leads` (purchase, job and
-co-creation intents, answered or not, converted or not)."""
+"""`liens inbox` (the unanswered queue, most urgent first), `liens leads` (purchase, job and
+co-creation intents, answered or not, converted or not), and `liens conversation train LABELS.csv` /
+`liens conversation evaluate` (the intent and sentiment model adapted to a brand's own labels)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -36,7 +38,26 @@ register({
                   "fr": "{n} sur {given} marqués traités (les autres l'étaient déjà)."},
     "cv_bad_age": {"en": "--older-than {value}: expected hours or days, e.g. 48h or 2d.",
                    "fr": "--older-than {value} : attendu des heures ou des jours, p. ex. 48h ou 2d."},
+    "cvm_trained": {"en": "Conversation model adapted to {n} labelled texts ({intents} with an intent, {sentiments} with a "
+                          "sentiment); `liens analyze` uses it from now on.",
+                    "fr": "Modèle de conversation adapté à {n} textes étiquetés ({intents} avec une intention, {sentiments} "
+                          "avec un sentiment) ; `liens analyze` l'utilise désormais."},
+    "cvm_eval_title": {"en": "Cross-validation on your {n} labelled texts ({folds} folds)",
+                       "fr": "Validation croisée sur vos {n} textes étiquetés ({folds} plis)"},
+    "cvm_task": {"en": "Task", "fr": "Tâche"},
+    "cvm_model": {"en": "Model", "fr": "Modèle"},
+    "cvm_texts": {"en": "Texts", "fr": "Textes"},
+    "cvm_accuracy": {"en": "Accuracy", "fr": "Exactitude"},
+    "cvm_macro_f1": {"en": "Macro-F1", "fr": "F1 macro"},
+    "cvm_intent": {"en": "intent", "fr": "intention"},
+    "cvm_sentiment": {"en": "sentiment", "fr": "sentiment"},
+    "cvm_brand": {"en": "yours (cross-validated)", "fr": "le vôtre (validation croisée)"},
+    "cvm_shipped": {"en": "shipped (no training)", "fr": "livré (sans apprentissage)"},
 })
+
+conversation_app = typer.Typer(help="The intent and sentiment model: adapt it to your labelled texts, measure it.",
+                               no_args_is_help=True)
+app.add_typer(conversation_app, name="conversation")
 
 LimitOption = Annotated[int, typer.Option("--limit", min=1, help="Rows shown / lignes affichées.")]
 
@@ -152,3 +173,37 @@ def leads(store: StoreOption = DEFAULT_STORE_PATH, limit: LimitOption = 20, lang
     console.print(table)
     if len(rows) > limit:
         console.print(t("cv_more", n=format_number(len(rows) - limit)))
+
+
+@conversation_app.command("train")
+def train(
+    labels: Annotated[Path, typer.Argument(help="CSV with text or interaction_id, and intent and/or sentiment.")],
+    store: StoreOption = DEFAULT_STORE_PATH,
+    lang: LangOption = None,
+) -> None:
+    """Adapt the intent and sentiment model to your labelled texts and keep it in the store (used by `liens analyze`)."""
+    use_language(lang)
+    done = api.train_conversation(store, labels)
+    console.print(t("cvm_trained", n=format_number(done["labels"]), intents=format_number(done["intent_labels"]),
+                    sentiments=format_number(done["sentiment_labels"])))
+
+
+@conversation_app.command("evaluate")
+def evaluate(
+    store: StoreOption = DEFAULT_STORE_PATH,
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Folds / plis.")] = 5,
+    lang: LangOption = None,
+) -> None:
+    """Cross-validated accuracy and macro-F1 of your adapted model on your labels, beside the shipped model's."""
+    use_language(lang)
+    figures = api.evaluate_conversation(store, folds=folds)
+    table = Table(t("cvm_task"), t("cvm_model"), t("cvm_texts"), t("cvm_accuracy"), t("cvm_macro_f1"),
+                  title=t("cvm_eval_title", n=format_number(figures["labels"]), folds=figures["folds"]))
+    for task in ("intent", "sentiment"):
+        if task not in figures:
+            continue
+        for which in ("brand", "shipped"):
+            f = figures[task][which]
+            table.add_row(t(f"cvm_{task}"), t(f"cvm_{which}"), format_number(f["texts"]),
+                          format_number(f["accuracy"], decimals=3), format_number(f["macro_f1"], decimals=3))
+    console.print(table)
