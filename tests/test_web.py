@@ -149,3 +149,14 @@ def test_huge_numbers_are_refused_not_crashed(client):
     far = client.get("/api/tables/interactions", params={"offset": 2**40})
     assert far.status_code == 200 and far.json()["rows"] == []
     assert client.get("/tables/interactions", params={"page": 2**31}).status_code == 200
+
+
+def test_not_found_and_errors_are_pages(client):
+    for path in ("/nope", "/sections/zzz", "/accounts/nobody", "/pods/none", "/tables/nope"):
+        page = client.get(path)
+        assert page.status_code == 404, path
+        assert page.headers["content-type"].startswith("text/html") and "Page not found" in page.text, path
+        assert 'class="sections"' in page.text  # the navigation is there, to go on from
+    assert "Page introuvable" in client.get("/nope", params={"lang": "fr"}).text
+    api_error = client.get("/api/tables/nope")
+    assert api_error.status_code == 404 and api_error.json() == {"detail": "no result table 'nope'"}
