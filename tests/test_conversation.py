@@ -332,7 +332,7 @@ def test_cli_inbox_and_leads(world):
     assert "En attente de réponse" in inbox.output and "achat" in inbox.output
     leads = runner.invoke(app, ["leads", "--store", path, "--lang", "en"])
     assert leads.exit_code == 0, leads.output
-    assert "Leads" in leads.output
+    assert "Intents to buy, apply or take part" in leads.output
 
 
 def test_a_dataset_without_any_text(tmp_path):
