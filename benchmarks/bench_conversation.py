@@ -57,9 +57,8 @@ def corpus_quality(seeds: int) -> None:
 def world_quality(accounts: int, seed: int) -> list[str]:
     from sklearn.metrics import accuracy_score, classification_report, f1_score
 
-    from liens.analyses.base import Step
-    from liens.analyses.conversation import conversation
-    from liens.analyses.core import core
+    from liens.analyses.conversation import STEP as CONVERSATION
+    from liens.analyses.core import STEP as CORE
     from liens.analyses.runner import run_analyses
     from liens.config import Config
     from liens.generate import generate_world
@@ -70,7 +69,7 @@ def world_quality(accounts: int, seed: int) -> list[str]:
     with Store(folder / "store.duckdb") as store:
         load_path(store, folder / "world")
         t0 = time.perf_counter()
-        summary = run_analyses(store, Config(), steps=[Step("core", core), Step("conversation", conversation)])
+        summary = run_analyses(store, Config(), steps=[CORE, CONVERSATION])
         seconds = time.perf_counter() - t0
         found = {r["interaction_id"]: r for r in store.result("interactions").to_pylist()}
     with (folder / "world" / "truth" / "texts.csv").open(encoding="utf-8") as handle:
