@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -72,7 +73,7 @@ def fit_topics(documents: pa.Array, occurrences: np.ndarray, n_topics: int, n_te
     from sklearn.feature_extraction.text import TfidfTransformer
 
     n = int(np.sum(occurrences))
-    empty = np.zeros((len(documents), 0)), []
+    empty: tuple[np.ndarray, list[list[str]]] = np.zeros((len(documents), 0)), []
     if n < 2 * max(n_topics, 1):
         return empty
     by_text = pc.array_sort_indices(documents).to_numpy()
@@ -121,7 +122,7 @@ def document_topics(weights: np.ndarray) -> np.ndarray:
 def topics_table(terms: list[list[str]], post_topic: np.ndarray, post_raw: np.ndarray, post_clean: np.ndarray,
                  text_topic: np.ndarray) -> pa.Table:
     """One row per topic: its name, posts and texts, raw and clean weighted engagement."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     total_clean = float(post_clean.sum()) or 1.0
     for topic, words in enumerate(terms):
         on = post_topic == topic

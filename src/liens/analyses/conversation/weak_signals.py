@@ -162,7 +162,7 @@ def signals_of_documents(created_at: np.ndarray, authors: object, doc: np.ndarra
         topic = np.asarray(topics)[inside]
         on = topic >= 0
         candidates.append(("topic", _distinct_counts(unit[on], topic[on], len(topic_labels), n_windows),
-                           topic_labels.__getitem__))
+                           lambda column: topic_labels[column]))
     recent_start = end - span
     out: list[dict] = []
     for kind, counts, label in candidates:
