@@ -361,7 +361,7 @@ def test_content_real_versus_vanity(hand):
 
 def test_settings_change_the_weights(tmp_path):
     settings = dataclasses.replace(SETTINGS, weight_share=1.0)
-    store, summary, t = _run(tmp_path, settings=settings)
+    store, summary, _t = _run(tmp_path, settings=settings)
     store.close()
     # The six shares (g1, g2, g3, a5, b7, h2) now weigh 1 instead of 8: 160 - 6 * 7 = 118.
     assert summary["clean_engagement_score"] == 160 - 6 * 7

@@ -172,7 +172,7 @@ def test_rotating_members_attached_through_members_attached_before(tmp_path):
         w.act(member, late_post, late_at + timedelta(days=1))
     w.act("Late", r1_post, r1_at + timedelta(days=1))
     w.act("Late", core_posts["A", 1], T0 + timedelta(days=2))
-    store, summary = analyse(w, tmp_path)
+    store, _summary = analyse(w, tmp_path)
     pods = frame(store, "pods").set_index("account_id")
     assert set(pods.index) == {"A", "B", "C", "R1", "R2"} and set(pods.pod_id) == {"pod-1"}
     assert pods.loc["R2", "member_pairs"] == 0  # no kept pair: attached, not clustered
@@ -287,7 +287,7 @@ def brand_pod(tmp_path_factory):
 
 
 def test_pods_recovered_and_hard_negatives_spared(brand_pod):
-    store, summary, truth, _ = brand_pod
+    store, _summary, truth, _ = brand_pod
     pods = frame(store, "pods")
     found = {frozenset(g.account_id) for _, g in pods.groupby("pod_id")}
     assert found == {frozenset(members) for members in truth.values()}
@@ -344,7 +344,7 @@ def test_bad_input_gives_sensible_results(tmp_path):
     ghost_post = world.post("ghost", T0)  # author not among the accounts
     world.act("A", ghost_post, T0 - timedelta(hours=2))  # before the post
     world.interactions.reverse()
-    store, summary = analyse(world, tmp_path)
+    store, _summary = analyse(world, tmp_path)
     assert set(frame(store, "pods").account_id) == {"A", "B", "C"}
     inter = frame(store, "interactions")
     assert set(inter.loc[~inter.is_authentic, "interaction_id"]) == traded
@@ -473,7 +473,7 @@ def generated(tmp_path_factory):
 
 @pytest.mark.parametrize("seed", GENERATED_SEEDS)
 def test_generated_world_precision_and_recall(generated, seed):
-    pods, summary, world, _ = generated[seed]
+    pods, _summary, world, _ = generated[seed]
     truth = pd.read_csv(world / "truth" / "pods.csv")
     flagged, planted = set(pods.account_id), set(truth.account_id)
     precision = len(flagged & planted) / len(flagged)

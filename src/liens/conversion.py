@@ -163,7 +163,7 @@ def _text(value: ir.Value) -> ir.StringValue:
     loader trims the text of CSV files only, where the stray spaces come from).
     """
     text = value if value.type().is_string() else value.cast("string")
-    return text.re_replace(r"^ +| +$", "").nullif("")  # type: ignore[union-attr]
+    return text.re_replace(r"^ +| +$", "").nullif("")
 
 
 def _typed(column: Column, value: ir.Value) -> bool:
@@ -203,10 +203,10 @@ def _condition(check: Check, column: Column, value: ir.Value) -> ir.BooleanValue
         return raw.notnull() & _converted(column, value).isnull()
     if check.kind == NOT_WHOLE:
         number = raw.try_cast("float64")
-        return number != number.floor()  # type: ignore[attr-defined, no-any-return]
+        return number != number.floor()
     if check.kind == NOT_ALLOWED:
         assert column.allowed is not None
-        return raw.notnull() & ~raw.lower().isin(column.allowed)  # type: ignore[attr-defined]
+        return raw.notnull() & ~raw.lower().isin(column.allowed)
     raise ValueError(check.kind)
 
 
@@ -225,7 +225,7 @@ def canonical_table(table: ir.Table, name: str) -> ir.Table:
             columns[col.name] = ibis.null().cast(IBIS_TYPES[col.type])
             continue
         value = _converted(col, table[col.name])
-        columns[col.name] = value.lower() if stored_lower(col) else value  # type: ignore[attr-defined]
+        columns[col.name] = value.lower() if stored_lower(col) else value
     for extra in table.columns:
         if spec.column(extra) is None:
             columns[extra] = table[extra].cast("string") if not table[extra].type().is_string() else table[extra]

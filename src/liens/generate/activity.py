@@ -226,14 +226,14 @@ class Activity:
         # The ecosystem posts too, so that reciprocity can be observed.
         if pop.pods:
             authors = np.concatenate([pod.members[1:] if pod.includes_brand else pod.members for pod in pop.pods])
-            degree = np.mean([len(pod.members) - 1 for pod in pop.pods])
+            degree = float(np.mean([len(pod.members) - 1 for pod in pop.pods]))
             per_member = clamp(0.08 * plan.scale / (len(authors) * degree * 1.8), 4, 1.5 * plan.weeks)
             counts = np.maximum(3, rng.poisson(per_member, len(authors)))
             self._add_posts(rng, authors, tx.CREATOR_CAPTION, counts=counts)
         per_star = clamp(0.04 * plan.scale / (plan.fans_per_star * 1.4 * plan.n_stars), 8, 4 * plan.weeks)
         self._add_posts(rng, pop.stars, tx.STAR_CAPTION, counts=np.full(len(pop.stars), round(per_star)), appeal=6.0)
         friends = np.concatenate(pop.friend_groups)
-        degree = np.mean([len(g) - 1 for g in pop.friend_groups])
+        degree = float(np.mean([len(g) - 1 for g in pop.friend_groups]))
         per_friend = clamp(0.03 * plan.scale / (len(friends) * degree * 0.32 * 1.55), 3, 0.8 * plan.weeks)
         self._add_posts(rng, friends, tx.CREATOR_CAPTION, counts=np.maximum(2, rng.poisson(per_friend, len(friends))))
         fans = np.concatenate(pop.fan_clubs)
@@ -288,7 +288,7 @@ class Activity:
             names, probs = formats if formats is not None else _OTHER_FORMATS[p]
             fmt[rows] = np.array([FORMAT[f] for f in names])[rng.choice(len(names), len(rows), p=probs)]
         brand = caption in (tx.BRAND_CAPTION, tx.CAMPAIGN_CAPTION)
-        by_format = np.array([_FORMAT_APPEAL.get(f, 1.0) for f in sorted(FORMAT, key=FORMAT.get)])
+        by_format = np.array([_FORMAT_APPEAL.get(f, 1.0) for f in sorted(FORMAT, key=FORMAT.__getitem__)])
         weight = (1.0 if brand else 0.15 * appeal) * by_format[fmt] * rng.lognormal(0, 0.5 if brand else 1.0, n)
         self.posts.add(author=authors, platform=platform, time=times, format=fmt, caption=caption, weight=weight)
 
@@ -310,7 +310,7 @@ class Activity:
 
     def _add(self, **cols: np.ndarray | int) -> np.ndarray:
         """Append interactions, dropping those after the end of the window or without an actor."""
-        t, actor = cols["time"], np.asarray(cols["actor"])
+        t, actor = np.asarray(cols["time"]), np.asarray(cols["actor"])
         keep = (t < END) & (actor >= 0)
         if not keep.any():
             return np.empty(0, dtype=np.int64)
@@ -746,7 +746,8 @@ class Activity:
             return
         actors = ActorPool(pop, pop.activity)
         n_posts = len(P["time"])
-        groups, share = [], np.zeros(len(PLATFORMS))
+        groups: list[tuple[np.ndarray, np.ndarray | None]] = []  # (posts, their weights) by platform
+        share = np.zeros(len(PLATFORMS))
         for p in range(len(PLATFORMS)):
             rows = np.flatnonzero(P["platform"] == p)
             if not len(rows) or not actors.has(p):
@@ -782,11 +783,12 @@ class Activity:
             plat = rng.choice(len(PLATFORMS), n, p=share).astype(np.int8)
             post = np.empty(n, dtype=np.int32)
             kind = np.empty(n, dtype=np.int8)
-            for p, (rows, w) in enumerate(groups):
+            for p, (rows, weights) in enumerate(groups):
                 sel = np.flatnonzero(plat == p)
                 if not len(sel):
                     continue
-                post[sel] = weighted_pick(rng, rows, w, len(sel))
+                assert weights is not None  # a platform without weights has share 0, so is never drawn
+                post[sel] = weighted_pick(rng, rows, weights, len(sel))
                 codes, probs = kinds[p]
                 kind[sel] = codes[rng.choice(len(codes), len(sel), p=probs)]
             story = P["format"][post] == FORMAT["story"]

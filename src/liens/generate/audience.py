@@ -100,9 +100,9 @@ def build_follows(plan: Plan, pop: Population, act: Activity, rngs: Rng) -> tupl
 
     _ecosystem_follows(plan, pop, rng, add)
 
-    follower, followee, followed, source = (np.concatenate(c) for c in zip(*parts))
+    follower, followee, followed, sources = (np.concatenate(c) for c in zip(*parts))
     f = Follows(follower.astype(np.int32), followee.astype(np.int32), followed.astype(np.int64),
-                np.full(len(follower), -1, dtype=np.int64), source.astype(np.int8))
+                np.full(len(follower), -1, dtype=np.int64), sources.astype(np.int8))
     _unfollows(plan, pop, f, rng)
     return f, _burst_rows(pop, f, bursts)
 
@@ -159,9 +159,9 @@ def _ecosystem_follows(plan: Plan, pop: Population, rng: np.random.Generator, ad
         pairs.append(np.stack([a[off], b[off]], axis=1))
     if not pairs:
         return
-    pairs = np.concatenate(pairs)
-    lo = np.maximum(pop.created[pairs[:, 0]], pop.created[pairs[:, 1]]) + DAY
-    add(pairs[:, 0], pairs[:, 1], rng.integers(lo, plan.start), ECOSYSTEM)
+    edges = np.concatenate(pairs)
+    lo = np.maximum(pop.created[edges[:, 0]], pop.created[edges[:, 1]]) + DAY
+    add(edges[:, 0], edges[:, 1], rng.integers(lo, plan.start), ECOSYSTEM)
 
 
 def _unfollows(plan: Plan, pop: Population, f: Follows, rng: np.random.Generator) -> None:

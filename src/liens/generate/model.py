@@ -51,7 +51,6 @@ class Plan:
     days: int
     pods: bool = True
     fake_share: float | None = None  # share of the brand's followers that are fake (None: about 9 % of accounts are)
-    fake_share: float | None = None  # share of the brand's followers that are fake (None: about 9 % of accounts are)
     circle: bool = False  # plant the brand's own circle: loyal fans, staff, the brand's friends, a contest
 
     @property
@@ -159,7 +158,7 @@ class Columns:
     def add(self, **cols: np.ndarray | int | float) -> np.ndarray:
         """Append a block; scalars broadcast. Returns the global row indices of the block."""
         n = max(len(v) for v in cols.values() if isinstance(v, np.ndarray))
-        block = {}
+        block: dict[str, np.ndarray] = {}
         for name, (dtype, fill) in self._spec.items():
             v = cols.pop(name, fill)
             block[name] = np.broadcast_to(np.asarray(v, dtype=dtype), (n,)).copy() if np.ndim(v) == 0 \

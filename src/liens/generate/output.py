@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import pyarrow as pa
@@ -64,7 +65,7 @@ class TableWriter:
         self._text_schema = pa.schema([(f.name, pa.string() if pa.types.is_timestamp(f.type) or pa.types.is_date(f.type)
                                         else f.type) for f in schema])
         self._writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
-        self._file = None
+        self._file: TextIO | None = None
         self.rows = 0
 
     def write(self, columns: dict[str, pa.Array | np.ndarray | list]) -> None:

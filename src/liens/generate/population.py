@@ -249,7 +249,7 @@ def _profiles(rng: np.random.Generator, pop: Population, bank: tx.TextBank, same
     short = pc.binary_join_element_wise(first.take(fi), pc.utf8_slice_codeunits(last.take(li), 0, 1), ".", " ")
     display = np.where(style < 0.62, np.asarray(full, dtype=object),
                        np.where(style < 0.8, np.asarray(first.take(fi), dtype=object),
-                                np.where(style < 0.9, np.asarray(short, dtype=object), None)))
+                                np.where(style < 0.9, np.asarray(short, dtype=object), np.array(None, dtype=object))))
     display[bot_like & (rng.random(n) < 0.55)] = None
     display[pop.brand] = tx.BRAND_NAME
     display[pop.stars] = "Lou Fontaine"
