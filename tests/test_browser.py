@@ -175,3 +175,80 @@ def test_dashboard_in_browser(server, browser):
     page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
     assert console.errors == []
     page.close()
+
+
+# -- layouts that fit: measured in the page --------------------------------------------------------
+TABLES_WIDER_THAN_CARDS = """() => { const out = [];
+  document.querySelectorAll('table').forEach(t => {
+    const card = t.closest('.section'); if (!card || !t.offsetParent) return;
+    const cs = getComputedStyle(card);
+    const inner = card.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    const width = t.getBoundingClientRect().width;
+    if (width > inner + 1) out.push([(t.closest('[data-table]') || card).getAttribute('data-table') || card.id,
+                                     Math.round(width), Math.round(inner)]);
+  }); return out; }"""
+OVERLAPPING_AXIS_LABELS = """() => { const out = [];
+  document.querySelectorAll('.chart svg').forEach(svg => {
+    svg.querySelectorAll('g.role-axis-label').forEach(axis => {
+      const boxes = Array.from(axis.querySelectorAll('text')).filter(t => t.textContent && getComputedStyle(t).opacity !== '0'
+        && t.getAttribute('opacity') !== '0').map(t => [t.textContent, t.getBoundingClientRect()]);
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i][1], b = boxes[j][1];
+        if (a.width && b.width && a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+          out.push([svg.closest('.chart').id, boxes[i][0], boxes[j][0]]);
+      }
+    });
+  }); return out; }"""
+
+
+def _fits(page, name: str) -> None:
+    page.wait_for_timeout(300)
+    _charts_drawn(page)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert page.evaluate(TABLES_WIDER_THAN_CARDS) == [], name
+    assert page.evaluate(OVERLAPPING_AXIS_LABELS) == [], name
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"] + 1, name
+
+
+@pytest.fixture(scope="module")
+def generated(analysed_world, tmp_path_factory) -> dict[str, Path]:
+    """The session's generated world (many rows, long names and texts): its reports in both languages."""
+    root = tmp_path_factory.mktemp("layout")
+    with Store(analysed_world.store, read_only=True) as store:
+        return {lang: build_report(store, root / f"report-{lang}.html", lang) for lang in ("en", "fr")}
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_report_layout_fits(generated, browser, lang, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    console = Console(page)
+    page.goto(generated[lang].as_uri())
+    _fits(page, f"layout-report-{lang}-{width}")
+    assert console.errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_dashboard_layout_fits(analysed_world, browser, width):
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    instance = uvicorn.Server(uvicorn.Config(create_app(analysed_world.store), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not instance.started and time.time() < deadline:
+        time.sleep(0.05)
+    try:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        for path, name in (("/", "overview"), ("/sections/authenticity", "authenticity"), ("/sections/community", "community"),
+                           ("/sections/business", "business"), ("/inbox?lang=fr", "inbox-fr"), ("/tables/unanswered", "queue")):
+            page.goto(f"http://127.0.0.1:{port}{path}")
+            _fits(page, f"layout-dashboard-{name}-{width}")
+        page.close()
+    finally:
+        instance.should_exit = True
+        thread.join(timeout=10)

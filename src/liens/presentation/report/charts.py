@@ -13,6 +13,7 @@ few chart shapes need none of it.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -25,12 +26,20 @@ Locale = Literal["fr-FR", "en-US"]
 LOCALES: dict[str, Locale] = {"fr": "fr-FR", "en": "en-US"}
 
 
-CONFIG = {"view": {"stroke": None}, "axis": {"labelLimit": 180}}
+# Labels that would overlap are left out (Vega hides every other one until they fit: at phone width
+# a month axis keeps one label in two), and long category names are cut with an ellipsis.
+CONFIG = {"view": {"stroke": None}, "axis": {"labelLimit": 180, "labelOverlap": True, "labelSeparation": 4},
+          "axisY": {"labelLimit": 140}}
+
+
+def lines(text: str, width: int = 38) -> str | list[str]:
+    """A long title as several lines: an unbroken one would take the plot's width at phone size."""
+    return text if len(text) <= width else textwrap.wrap(text, width)
 
 
 def _spec(values: Sequence[dict[str, Any]], title: str, subtitle: str = "", height: Any = HEIGHT, **rest: Any) -> dict[str, Any]:
     """The frame every chart shares: inline data, a title, the container's width."""
-    head: dict[str, Any] = {"text": title, "anchor": "start"}
+    head: dict[str, Any] = {"text": lines(title), "anchor": "start"}
     if subtitle:
         head["subtitle"] = subtitle
     return {"title": head, "data": {"values": list(values)}, "width": "container", "height": height, **rest, "config": CONFIG}
@@ -39,7 +48,8 @@ def _spec(values: Sequence[dict[str, Any]], title: str, subtitle: str = "", heig
 def _field(name: str, kind: str, title: str | None = None, **more: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"field": name, "type": kind}
     if title is not None:
-        out["title"] = title
+        # axis and legend titles wrap (tooltips, which have no axis, keep one line)
+        out["title"] = lines(title, 34) if {"axis", "sort", "scale", "legend"} & set(more) else title
     out.update(more)
     return out
 

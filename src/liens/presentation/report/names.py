@@ -145,7 +145,7 @@ class Names:
         if not info:
             return post_id, None
         when = info.get("created_at")
-        parts = [when.strftime("%Y-%m-%d") if hasattr(when, "strftime") else str(when or "")[:10]]
+        parts = [str(when.strftime("%Y-%m-%d")) if when is not None and hasattr(when, "strftime") else str(when or "")[:10]]
         if info.get("format"):
             parts.append(str(info["format"]))
         if info.get("caption"):

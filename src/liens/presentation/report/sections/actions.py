@@ -36,12 +36,13 @@ def recommended_actions(b: Build) -> list[Action]:
     if src.has("pods") and src.has_col("pods", "pod_id", "account_id"):
         for r in brand_pod_members(b):
             out.append(Action(b.t("act_leave_pod", pod=r["pod_id"], account=b.person(r["account_id"])), 95, ("pods",)))
-        _k, share = pick(s, "pod_engagement_share", "pod_share")
+        share = api.headline(s)["pod_share_brand_posts"]  # the same figure as the vanity section's
         if share is None:
             share, _n = brand_engagement_share(b)
         n_pods = src.scalar(f"SELECT count(DISTINCT pod_id) FROM {src.ref('pods')}")
         if share and share >= 0.02 and n_pods:
-            out.append(Action(b.t("act_pods", share=b.pct(share), n=b.num(n_pods)), 70, ("pods",)))
+            out.append(Action(b.t("act_pods", share=format_headline("pod_share_brand_posts", share, b.lang), n=b.num(n_pods)),
+                              70, ("pods",)))
     hl = api.headline(s)
     low, real = hl["low_quality_share"], hl["real_reachable_audience"]
     if low is not None and low >= 0.15 and s.get("followers"):

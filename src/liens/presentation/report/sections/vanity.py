@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .... import api
 from ...headline import format_headline
+from ...i18n import word
 from .. import charts
 from ..model import Note, Section
 from .build import Build, brand_engagement_share
@@ -72,7 +73,7 @@ def vanity_section(b: Build) -> Section:
     kinds = s.get("interactions_by_kind") or {}
     if kinds:
         b.shown_figures.add("interactions_by_kind")
-        values = [{"kind": k, "n": v} for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])]
+        values = [{"kind": word(k, b.lang), "n": v} for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])]
         sec.blocks.append(b.bars("vanity-kinds", "kinds_chart", values, category="kind", value="n",
                                  x_key="count_axis", y_key="kind_axis", tables=("interactions",)))
     return sec

@@ -19,7 +19,7 @@ from ...report.charts import vega_bundle
 from ...report.model import Cell, TableBlock, fmt_value, format_duration, numeric
 from ...report.names import account_text
 from ...report.render import static_text
-from ...report.sections import SECTION_KEYS, Build, build_sections, section_title
+from ...report.sections import SECTION_KEYS, VIEWS, Build, build_sections, section_title
 from ...report.source import Filters, Source
 from ..dashboard import Dashboard, dashboard, filters, language, parse_sort
 
@@ -74,8 +74,10 @@ def table_page(*, d: Dash, name: str, request: Request, sort: str | None = None,
         if not src.has(name):
             raise HTTPException(404, t("d_not_found", lang_))
         order = parse_sort(sort, src.columns(name))
-        rows, total = src.page(name, sort=order, limit=PAGE_SIZE, offset=(page_ - 1) * PAGE_SIZE)
-        cols = list(src.columns(name))
+        # The columns that matter first (its view's, where it has one; every column is in /api/tables/NAME).
+        view = VIEWS.get(name)
+        cols = [c for c in view.columns if c in src.columns(name)] if view and view.columns else list(src.columns(name))
+        rows, total = src.page(name, columns=cols, sort=order, limit=PAGE_SIZE, offset=(page_ - 1) * PAGE_SIZE)
         b = d.builder(src, f, lang_)
         links = {c: k for c, k in (("pod_id", "pod"), ("account_id", "account"), ("actor_id", "account")) if c in cols}
         block = TableBlock(table_title(name, lang_), [label(c, lang_) for c in cols],
