@@ -28,9 +28,9 @@ tell two pods it belongs to apart), scored as a co-engagement pod is: the geomet
 density (share of member pairs that arrived together on at least `min_co_engagements` posts),
 reciprocity (share of members the brand engaged back), coverage and promptness.
 
-The same evidence vets another account (an influencer): `vet_account` centres it on that account's
-posts and their public comments; without that account's own outgoing activity, reciprocity is not
-known and is left out of the rule and the score.
+The same evidence vets another account (an influencer): `vetting.vet_account` centres it on that
+account's posts and their public comments; without that account's own outgoing activity, reciprocity
+is not known and is left out of the rule and the score (mostly specific commenters are left out instead).
 """
 
 from __future__ import annotations
