@@ -211,6 +211,49 @@ def account_id(store: StoreLike, who: str) -> str:
     raise ConfigError(f"no account with the id, handle or name '{who}'")
 
 
+def vet_pods(store: StoreLike, account: str, config: Config | None = None) -> dict[str, Any]:
+    """Whether the engagement on another account's posts (an influencer's) comes from a pod.
+
+    `account`: an id or handle (`account_id`); its posts and the engagement they drew must be in the
+    store (a dataset whose posts it authored). The brand-centred detector runs with that account as
+    the centre; without its own outgoing activity in the data, reciprocity is not known and mostly
+    specific commenters are left out instead (`liens.analyses.pods.vetting`). Members by handle with
+    their evidence; `pods.staff_accounts` are never flagged.
+    """
+    from .analyses.pods.brand import staff_ids
+    from .analyses.pods.vetting import MIN_GENERIC_SHARE
+    from .analyses.pods.vetting import vet_account as _vet_pods
+
+    settings = (config or load_config()).pods
+    who = account_id(store, account)
+    with _opened(store, read_only=True) as opened:
+        for table in ("accounts", "posts", "interactions"):
+            if not opened.has_table(table):
+                raise StoreError(f"no {table} in the store: load the account's posts and their comments first")
+        con = connect(opened)
+        accounts = con.table("accounts")
+        brand_ids = ([str(a) for a in accounts.filter(accounts.is_brand.fill_null(False)).account_id.to_pyarrow().to_pylist()]
+                     if "is_brand" in accounts.columns else [])
+        found = _vet_pods(con.table("interactions"), con.table("posts"), who, settings,
+                          excluded=staff_ids(accounts, settings), brand_ids=brand_ids)
+        ids = [who] + [m["account_id"] for m in found.members]
+        handles = dict(opened.con.execute(
+            "SELECT account_id, handle FROM accounts WHERE account_id IN (SELECT unnest(?)) AND handle IS NOT NULL",
+            [ids]).fetchall())
+    ev = found.pod.evidence if found.pod else None
+    return {
+        "account_id": who, "handle": handles.get(who), "posts": found.posts, "engagers": found.engagers,
+        "reciprocity_known": found.reciprocity_known, "in_pod": found.pod is not None,
+        "pod_score": round(ev.score, 4) if ev else None, "members": len(found.members),
+        "median_delay_minutes": ev.median_delay_minutes if ev else None,
+        "prompt_share": ev.prompt_share if ev else None,
+        "posts_co_engaged": ev.posts_co_engaged if ev else None,
+        "generic_comment_share": found.generic_comment_share, "example_comments": found.example_comments,
+        "left_out_specific": found.left_out_specific, "min_generic_share": MIN_GENERIC_SHARE,
+        "pod_members": [dict(m, handle=handles.get(m["account_id"])) for m in found.members],
+    }
+
+
 INBOX_DONE_TABLE = _inbox.INBOX_DONE_TABLE  # the texts marked handled (interaction_id, done_at, done_by)
 
 
@@ -416,5 +459,6 @@ __all__ = [
     "train_conversation",
     "train_model",
     "vet_account",
+    "vet_pods",
     "write_results",
 ]
