@@ -86,7 +86,7 @@ _TYPE_WORDS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH
 
 
 def _readable_type(self: TyperOption, ctx: click.Context) -> str | None:
-    if self.is_flag:
+    if getattr(self, "is_flag", False):  # arguments have no is_flag
         return None
     if self.metavar is not None:
         return self.metavar
