@@ -262,3 +262,13 @@ def test_generated_world_report_shows_everything(generated_store):
     assert first.startswith(f"Answer the {summary['unanswered']:,} messages")
     # Vanity next to real: the followers and the real reachable audience, as computed.
     assert f"{summary['followers']:,}" in html and f"{summary['real_reachable_audience']:,}" in html
+
+
+def test_report_says_how_many_most_engaged_people_are_pod_members(generated_store, tmp_path) -> None:
+    with Store(generated_store, read_only=True) as store:
+        summary = store.summary()
+        out = build_report(store, tmp_path / "r.html", lang="en")
+    checked, in_pods = summary["most_engaged_checked"], summary["most_engaged_pod_members"]
+    assert checked > 0 and in_pods > 0  # the shared world plants pods among the most engaged
+    html = out.read_text(encoding="utf-8")
+    assert f"Of the {checked} people a dashboard would call most engaged, {in_pods} are pod members" in html

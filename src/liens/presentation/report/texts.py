@@ -91,6 +91,10 @@ register_pairs({
     "pods_found": ("Pods found", "Pods détectés"),
     "pod_accounts": ("Accounts in pods", "Comptes dans des pods"),
     "pods_table": ("Engagement pods and their evidence", "Pods d'engagement et leurs preuves"),
+    "most_engaged_in_pods": ("Of the {checked} people a dashboard would call most engaged, {pods} are pod members: "
+                             "they are counted neither as members nor as ambassadors here.",
+                             "Parmi les {checked} personnes qu'un tableau de bord dirait les plus engagées, {pods} sont "
+                             "membres d'un pod : elles ne comptent ici ni comme membres ni comme ambassadeurs."),
     "brand_in_pod": ("The brand's own account {account} is a member of pod {pod}: its engagement is removed from the clean figures.",
                      "Le compte de la marque {account} fait partie du pod {pod} : cet engagement est retiré des chiffres réels."),
     "audience_labels_chart": ("Followers by audience label", "Abonnés par catégorie d'audience"),

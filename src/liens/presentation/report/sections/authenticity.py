@@ -200,6 +200,11 @@ def _pods_blocks(b: Build) -> list[Any]:
     tiles += [x for x in (b.figure_tile("pod_engagement_share", tone="alert"),
                           b.figure_tile("brand_posts_engagement_pods", tone="alert")) if x]
     blocks.append(tiles)
+    if summ.get("most_engaged_checked"):
+        b.shown_figures.update(("most_engaged_checked", "most_engaged_pod_members"))
+        in_pods = int(summ.get("most_engaged_pod_members") or 0)
+        blocks.append(Note(b.t("most_engaged_in_pods", checked=b.num(summ["most_engaged_checked"]), pods=b.num(in_pods)),
+                           tone="alert" if in_pods else ""))
     b.shown_figures.update(k for k in ("brand_in_pod", "brand_pod_ids") if k in summ)
     for r in brand_pod_members(b):
         blocks.append(Note(b.t("brand_in_pod", account=b.person(r["account_id"]), pod=r["pod_id"]), tone="alert"))
