@@ -105,3 +105,22 @@ def test_demo_in_french_prints_a_summary_and_writes_results(tmp_path: Path) -> N
     assert "report.html" in result.output and "liens serve --store" in result.output and "liens inbox --store" in result.output
     assert (tmp_path / "results" / "summary.json").exists()
     assert (tmp_path / "results" / "accounts.csv").exists()
+
+
+def test_generate_brand_view_writes_only_what_a_brand_holds(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from liens.presentation.cli import app
+
+    runner = CliRunner()
+    env = {"LIENS_LANG": "en", "COLUMNS": "200"}
+    full = runner.invoke(app, ["generate", str(tmp_path / "full"), "--accounts", "600", "--seed", "2"], env=env)
+    brand = runner.invoke(app, ["generate", str(tmp_path / "brand"), "--accounts", "600", "--seed", "2",
+                                "--view", "brand"], env=env)
+    assert full.exit_code == 0 and brand.exit_code == 0, (full.output, brand.output)
+    rows = {name: (tmp_path / name / "interactions.csv").read_text(encoding="utf-8").count("\n") - 1
+            for name in ("full", "brand")}
+    assert 0 < rows["brand"] < rows["full"] / 2
+    assert f"{rows['brand']:,} interactions" in " ".join(brand.output.split())
+    bad = runner.invoke(app, ["generate", str(tmp_path / "x"), "--accounts", "600", "--view", "everything"], env=env)
+    assert bad.exit_code == 2 and "--view" in bad.output and "Traceback" not in bad.output

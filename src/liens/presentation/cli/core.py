@@ -210,14 +210,19 @@ def generate(
     interactions: Annotated[int | None, typer.Option("--interactions", help="Target number of interactions.")] = None,
     file_format: Annotated[str, typer.Option("--file-format", help="csv, parquet or jsonl.")] = "csv",
     no_pods: Annotated[bool, typer.Option("--no-pods", help="Plant no engagement pod.")] = False,
+    view: Annotated[str, typer.Option("--view", help="full (everyone's interactions) or brand (only what a brand's own exports and APIs hold).")] = "full",
+    fake_share: Annotated[float | None, typer.Option("--fake-share", min=0.0, max=0.7, help="Share of fake followers to plant (default: the generator's own mix).")] = None,
     lang: LangOption = None,
 ) -> None:
     """Write a planted-truth world: a dataset plus truth/ files naming what was planted."""
     use_language(lang)
+    if view not in ("full", "brand"):
+        raise api.ConfigError(f"--view: {view!r} is not full or brand")
     with progress_bar("generate"):
         summary = api.generate(out, accounts=accounts, seed=seed, interactions=interactions,
-                               file_format=file_format, pods=not no_pods)
-    console.print(t("world_in", path=safe(out), interactions=format_number(summary.get("interactions")),
+                               file_format=file_format, pods=not no_pods, view=view, fake_share=fake_share)
+    written = (summary.get("tables") or {}).get("interactions", summary.get("interactions"))  # the brand's view writes fewer
+    console.print(t("world_in", path=safe(out), interactions=format_number(written),
                     accounts=format_number(summary.get("accounts"))))
 
 
