@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Union, Unpack
+from typing import TYPE_CHECKING, Any, Union, Unpack
 
 import pandas as pd
 import pyarrow as pa
@@ -22,14 +22,6 @@ from .alerts.delivery import Channel, DeliveryError, Message
 from .alerts.digest import Digest
 from .alerts.rules import RuleCheck
 from .alerts.run import Renderer, RunReport
-from .analyses.audience.api import evaluate_model, stored_model, train_model, vet_account
-from .analyses.audience.model import TrainedModel
-from .analyses.audience.scoring import reasons_text
-from .analyses.business import remeasure_goals
-from .analyses.business.attribution import MODELS as ATTRIBUTION_MODELS
-from .analyses.community import KINDS as AMBASSADOR_KINDS
-from .analyses.community import LEVELS as MEMBER_LEVELS
-from .analyses.runner import run_analyses
 from .config import CommunitySettings, Config, PodSettings, describe, load_config
 from .engine import EngineOptions, connect
 from .errors import AnalysisError, ConfigError, ContractError, LiensError, StoreError
@@ -46,6 +38,41 @@ from .sync import PLATFORMS as SYNC_PLATFORMS
 from .sync import TOKEN_ENV as SYNC_TOKEN_ENV
 from .sync import SyncError, SyncReport, SyncSettings, resolve_token
 from .sync import sync as _sync
+
+if TYPE_CHECKING:
+    from .analyses.audience.api import evaluate_model, stored_model, train_model, vet_account
+    from .analyses.audience.model import TrainedModel
+    from .analyses.audience.scoring import reasons_text
+    from .analyses.business.attribution import MODELS as ATTRIBUTION_MODELS
+    from .analyses.community import KINDS as AMBASSADOR_KINDS
+    from .analyses.community import LEVELS as MEMBER_LEVELS
+
+# Re-exported from the analyses, which load on first use: the analyses import scipy, scikit-learn,
+# igraph and Ibis (about a second), and most commands (`liens run` with nothing new, `--help`)
+# need none of them.
+_FROM_ANALYSES = {
+    "evaluate_model": ("analyses.audience.api", "evaluate_model"),
+    "stored_model": ("analyses.audience.api", "stored_model"),
+    "train_model": ("analyses.audience.api", "train_model"),
+    "vet_account": ("analyses.audience.api", "vet_account"),
+    "TrainedModel": ("analyses.audience.model", "TrainedModel"),
+    "reasons_text": ("analyses.audience.scoring", "reasons_text"),
+    "ATTRIBUTION_MODELS": ("analyses.business.attribution", "MODELS"),
+    "AMBASSADOR_KINDS": ("analyses.community", "KINDS"),
+    "MEMBER_LEVELS": ("analyses.community", "LEVELS"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_ANALYSES:
+        import importlib
+
+        module, attribute = _FROM_ANALYSES[name]
+        value = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 StoreLike = Union[str, Path, Store]
 
@@ -127,6 +154,8 @@ def analyze(source: StoreLike | None = None, *, store: StoreLike | None = None,
         engine_options["dataset"] = dataset  # Spark reads the Parquet files itself
     elif dataset is not None:
         load_path(opened, dataset, progress=progress)
+    from .analyses.runner import run_analyses
+
     summary = run_analyses(opened, config, engine=engine, progress=progress, **engine_options)
     if out is not None:
         write_results(opened, out)
@@ -184,6 +213,8 @@ def goals(store: StoreLike, config: Config | None = None, *, as_of: str | date |
     if as_of is not None:
         config.business.goals_as_of = str(as_of)
     with _opened(store, read_only=True) as opened:
+        from .analyses.business import remeasure_goals
+
         return list(remeasure_goals(connect(opened), config, opened.summary()).to_pylist())
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
-import ibis
-from ibis.backends import BaseBackend
-
-from .engines import DuckDBWorkspace, Workspace
 from .store.store import Store
+
+if TYPE_CHECKING:  # Ibis and the engines load when a backend or workspace is asked for, not on import
+    from ibis.backends import BaseBackend
+
+    from .engines import Workspace
 
 ENGINES = ("duckdb", "spark")
 
@@ -39,6 +40,8 @@ def _unknown(engine: str) -> Exception:
 def connect(store: Store | None, engine: str = "duckdb", **options: Any) -> BaseBackend:
     """An Ibis backend over the store's tables."""
     if engine == "duckdb":
+        import ibis
+
         assert store is not None
         return ibis.duckdb.from_connection(store.con)
     if engine == "spark":
@@ -65,6 +68,8 @@ def open_workspace(store: Store | None, engine: str = "duckdb", **options: Unpac
             from .errors import ConfigError
 
             raise ConfigError(f"option(s) {', '.join(unknown)} only apply to --engine spark")
+        from .engines import DuckDBWorkspace
+
         return DuckDBWorkspace(store)
     if engine == "spark":
         from .engines.spark import SparkWorkspace  # optional extra

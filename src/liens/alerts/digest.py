@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..analyses.community.members import LEVELS
 from ..store.models import ALERTS_TABLE, SNAPSHOTS_TABLE
 from ..store.store import Store
 from .inputs import _name_sql, brand_language, reference_time
@@ -142,6 +141,8 @@ def _responses(store: Store, digest: Digest) -> None:
 
 
 def _levels(store: Store, digest: Digest, snapshots: bool) -> None:
+    from ..analyses.community.members import LEVELS  # the analyses load only when a digest is built
+
     rank = {level: len(LEVELS) - i for i, level in enumerate(LEVELS)}
     day = _one(store, f"SELECT max(day) FROM {SNAPSHOTS_TABLE} WHERE day <= CAST(? AS DATE)", [digest.start]) if snapshots else None
     if day is None:

@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from scipy.stats import binom
-
 from ..config import Config
 from ..errors import ConfigError
 from .hours import BusinessHours, parse_business_hours
@@ -257,6 +255,8 @@ def spike_test(recent: int, recent_exposure: int, baseline: int, baseline_exposu
     if recent_exposure <= 0 or baseline_exposure <= 0:
         return 1.0, 0.0
     share = recent_exposure / (recent_exposure + baseline_exposure)
+    from scipy.stats import binom  # scipy.stats takes half a second to import: only when a spike is tested
+
     p_value = float(binom.sf(recent - 1, recent + baseline, share)) if recent > 0 else 1.0
     lift = (recent / recent_exposure) / ((baseline + 0.5) / baseline_exposure)
     return p_value, lift

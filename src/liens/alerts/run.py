@@ -21,7 +21,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..analyses.runner import run_analyses
 from ..config import Config
 from ..errors import LiensError
 from ..store import load_path
@@ -183,6 +182,8 @@ def run(store_path: str | Path, config: Config, renderer: Renderer, *, inbox: st
                 report.status = "nothing_new"
                 return report
             if fresh:
+                from ..analyses.runner import run_analyses  # only when there is something new
+
                 run_analyses(store, config)
                 store.set_meta(LAST_LOAD_KEY, str(last_load))
                 report.analysed = True
