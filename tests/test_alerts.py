@@ -409,3 +409,24 @@ def test_cli_run_nothing_new_is_quick(tmp_path: Path, worlds: Worlds) -> None:
     again = runner.invoke(app, ["run", "--store", str(store), "--settle", "0", "--lang", "en"])
     assert again.exit_code == 0 and "Nothing new" in again.output
     assert time.perf_counter() - started < 5  # the timed figure is in benchmarks/bench_alerts.py
+
+
+def test_forget_removes_the_alerts_about_a_person(tmp_path: Path, worlds: Worlds) -> None:
+    store, inbox = tmp_path / "brand.duckdb", tmp_path / "inbox"
+    _inbox_copy(worlds.planted_data, inbox, "export-1")
+    config = Config()
+    config.alerting.channels = ["terminal"]
+    api.run(store, Renderer(), config, inbox=inbox, settle_seconds=0, channels={"terminal": Recorder("terminal")},
+            sleep=lambda s: None)
+    _question, author = worlds.truth["unanswered"]
+    kept = api.kept_alerts(store)
+    assert any(PURCHASE_TEXT in json.dumps(k, ensure_ascii=False, default=str) for k in kept)
+    with Store(store, read_only=True) as opened:
+        (handle,) = opened.con.execute("SELECT handle FROM accounts WHERE account_id = ?", [author]).fetchone()
+    api.forget(store, author)
+    after = api.kept_alerts(store)
+    assert 0 < len(after) < len(kept)  # the other alerts stay
+    raw = store.read_bytes()
+    # (The generated id, e.g. ig37, is a prefix of other ids: the handle and the message are the traces.)
+    for trace in (PURCHASE_TEXT, handle):
+        assert trace.encode("utf-8") not in raw, trace

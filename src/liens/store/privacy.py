@@ -20,6 +20,7 @@ import duckdb
 
 from ..errors import StoreError
 from ..schema import TABLES
+from .models import ALERTS_TABLE
 from .store import ALIAS, META_TABLE, RESULT_PREFIX, Store, forget_outputs
 from .store import quote_identifier as q
 
@@ -160,6 +161,10 @@ def forget(store: Store, account_id: str) -> ForgetReport:
         if table not in TABLES and "account_id" in columns:
             owners = ["account_id"]  # side tables (audience labels…)
         conditions = [f"{q(c)} IN (SELECT unnest({ids}))" for c in owners]
+        if table == ALERTS_TABLE:
+            # An alert about the person carries their messages and names in its evidence: it goes.
+            conditions += [f"contains(lower(coalesce({q(c)}, '')), {_literal(word.lower())})"
+                           for c in ("payload", "key", "account_ids") if c in columns for word in words]
         if table == "post_metrics" and "posts" in tables:
             conditions.append(f"post_id IN {posts}")
         changes = {c: f"CASE WHEN {q(c)} IN (SELECT unnest({ids})) THEN NULL ELSE {q(c)} END"
